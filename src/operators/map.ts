@@ -1,0 +1,114 @@
+import type { Stage } from '../pipe/types.js'
+import { fuse, isPromiseLike } from '../pipe/flow.js'
+import { checkFunction, checkInteger, checkObject } from '../internal/check.js'
+import { closeAll } from '../internal/close-all.js'
+import { Queue } from '../internal/queue.js'
+
+/** Options for {@link map}. */
+export interface MapOptions {
+  /** How many calls of `f` may run at once (default 1). Output order is always input order. */
+  concurrency?: number
+}
+
+/**
+ * Apply `f` to every element (Streamz `map`). `f` may be async: its promise is awaited.
+ * With `concurrency > 1`, up to that many calls run at once, never more, and results are
+ * still emitted in input order; at most `concurrency` elements are taken from upstream and
+ * not yet emitted. Ends with the source; an error from `f` or the source reaches the consumer
+ * after the results before it; `break` closes the source.
+ * @param f - the function to apply, sync or async
+ * @param options - `{ concurrency }`, a positive integer or Infinity (default 1)
+ * @example
+ * ```ts
+ * await pipe([1, 2, 3], map((x) => x * 10), toArray()) // [10, 20, 30]
+ * await pipe(urls, map(fetchJson, { concurrency: 4 }), sink(console.log))
+ * ```
+ */
+export function map<A, B>(f: (x: A) => B | PromiseLike<B>, options: MapOptions = {}): Stage<A, B> {
+  checkFunction('map', 'f', f)
+  checkObject('map', 'options', options)
+  const { concurrency = 1 } = options
+  checkInteger('map', 'concurrency', concurrency, 1, true)
+  if (concurrency > 1) return mapConcurrent(f, concurrency)
+  return fuse<A, B>(`map(${f.name || 'fn'})`, (down) => ({
+    push(x) {
+      const y = f(x)
+      return isPromiseLike(y) ? y.then((v) => down.push(v as B)) : down.push(y)
+    },
+    end: () => down.end(),
+  }))
+}
+
+interface Slot<B> {
+  state: 0 | 1 | 2 // pending, fulfilled, rejected
+  value: B | unknown
+}
+
+function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: number): Stage<A, B> {
+  return async function* mapConcurrentStage(source) {
+    const it = source[Symbol.asyncIterator]()
+    const slots = new Queue<Slot<B>>()
+    let srcDone = false
+    let pulling = false
+    let pullError: { error: unknown } | undefined
+    let wake: (() => void) | undefined
+    const signal = (): void => {
+      const w = wake
+      wake = undefined
+      w?.()
+    }
+    const start = (x: A): void => {
+      const slot: Slot<B> = { state: 0, value: undefined }
+      slots.push(slot)
+      const settle = (state: 1 | 2, value: unknown): void => {
+        slot.state = state
+        slot.value = value
+        signal()
+      }
+      try {
+        const y = f(x)
+        if (isPromiseLike(y)) y.then((v) => settle(1, v), (e: unknown) => settle(2, e))
+        else settle(1, y)
+      } catch (e) {
+        settle(2, e)
+      }
+    }
+    const pull = (): void => {
+      pulling = true
+      const fail = (error: unknown): void => {
+        pulling = false
+        srcDone = true
+        pullError = { error }
+        signal()
+      }
+      try {
+        it.next().then((r) => {
+          pulling = false
+          if (r.done === true) srcDone = true
+          else start(r.value)
+          signal()
+        }, fail)
+      } catch (e) {
+        fail(e)
+      }
+    }
+    try {
+      for (;;) {
+        if (!srcDone && !pulling && slots.length < concurrency) pull()
+        if (slots.length > 0 && slots.peek().state !== 0) {
+          const slot = slots.shift()
+          if (slot.state === 2) throw slot.value
+          yield slot.value as B
+          continue
+        }
+        if (slots.length === 0 && srcDone) {
+          if (pullError) throw pullError.error
+          return
+        }
+        await new Promise<void>((resolve) => (wake = resolve))
+      }
+    } finally {
+      if (!srcDone) closeAll([it])
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { Sink } from '../pipe/types.js'
+import { drive } from '../pipe/flow.js'
+
+/**
+ * Collect every element into an array, resolved when the source ends (Streamz
+ * `sink_to_list`). Errors reject the Promise. Use it on finite streams.
+ * @example
+ * ```ts
+ * await pipe([1, 2, 3], map((x) => x * x), toArray()) // [1, 4, 9]
+ * ```
+ */
+export function toArray<T>(): Sink<T, T[]> {
+  return async (source) => {
+    const out: T[] = []
+    await drive(source, {
+      push(x) {
+        out.push(x)
+      },
+      end() {},
+    })
+    return out
+  }
+}
