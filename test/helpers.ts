@@ -1,0 +1,78 @@
+/** Shared test helpers. */
+
+export interface TrackState {
+  /** how many times next() was called */
+  pulled: number
+  /** true once the generator's finally ran (return() or completion) */
+  closed: boolean
+}
+
+/**
+ * An async source over `items` that counts pulls and records when it is closed. With
+ * `failAt: i` it throws `error` when asked for element i (after yielding 0..i-1).
+ */
+export function tracked<T>(
+  items: Iterable<T>,
+  options: { failAt?: number; error?: Error } = {},
+): AsyncIterable<T> & { state: TrackState } {
+  const state: TrackState = { pulled: 0, closed: false }
+  const { failAt, error = new Error('source failed') } = options
+  return {
+    state,
+    [Symbol.asyncIterator]() {
+      const it = items[Symbol.iterator]()
+      let i = 0
+      let finished = false
+      return {
+        async next() {
+          state.pulled++
+          if (finished) return { value: undefined, done: true }
+          if (failAt !== undefined && i === failAt) {
+            finished = true
+            state.closed = true
+            throw error
+          }
+          const r = it.next()
+          i++
+          if (r.done === true) {
+            finished = true
+            state.closed = true
+          }
+          return r
+        },
+        async return() {
+          finished = true
+          state.closed = true
+          return { value: undefined, done: true }
+        },
+      }
+    },
+  }
+}
+
+/** An async source that never yields until closed; records the close. */
+export function forever<T>(): AsyncIterable<T> & { state: TrackState } {
+  const state: TrackState = { pulled: 0, closed: false }
+  return {
+    state,
+    [Symbol.asyncIterator]() {
+      let wake: ((r: IteratorResult<T>) => void) | undefined
+      return {
+        next() {
+          state.pulled++
+          return new Promise<IteratorResult<T>>((resolve) => (wake = resolve))
+        },
+        async return() {
+          state.closed = true
+          wake?.({ value: undefined, done: true })
+          return { value: undefined, done: true }
+        },
+      }
+    },
+  }
+}
+
+/** Let pending promise callbacks and immediates run. */
+export async function settle(rounds = 3): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r))
+}
