@@ -1,0 +1,2 @@
+// Barrel of the time-based operators: delay, rateLimit, timedWindow.
+export {}
