@@ -1,0 +1,5 @@
+/**
+ * streamz-ts/http: empty until the Connectors issue lands.
+ * @packageDocumentation
+ */
+export {}

@@ -1,0 +1,5 @@
+/**
+ * streamz-ts/kafka: empty until the Connectors issue lands.
+ * @packageDocumentation
+ */
+export {}

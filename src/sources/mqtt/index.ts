@@ -1,0 +1,5 @@
+/**
+ * streamz-ts/mqtt: empty until the Connectors issue lands.
+ * @packageDocumentation
+ */
+export {}

@@ -1,0 +1,5 @@
+/**
+ * streamz-ts/net: empty until the Connectors issue lands.
+ * @packageDocumentation
+ */
+export {}

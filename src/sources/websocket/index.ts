@@ -1,0 +1,5 @@
+/**
+ * streamz-ts/websocket: empty until the Connectors issue lands.
+ * @packageDocumentation
+ */
+export {}
