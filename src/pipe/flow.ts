@@ -110,13 +110,31 @@ export function drive<T>(source: Source<T>, step: Step<T>): Promise<void> {
 
 async function driveRoot<T>(root: Source<T>, head: Step<T>): Promise<void> {
   if (isDrivable<T>(root)) return root[DRIVE](head)
+  if (Array.isArray(root) && root[Symbol.iterator] === arrayIterator) return driveArray(root as T[], head)
   if (isSyncOnly(root)) {
-    // for...of closes the iterator on return and on throw, exactly as an unfused chain would
-    for (const x of root) {
-      let r = head.push(x)
-      if (r !== undefined) {
-        if (r !== DONE) r = await r
-        if (r === DONE) return
+    const it = root[Symbol.iterator]()
+    // Run synchronously until a step returns a promise; await it, then go on. Closing the
+    // iterator on a stop or a throw mirrors what for...of does in an unfused chain.
+    for (;;) {
+      let r: PushResult
+      try {
+        r = pushSync(it, head)
+      } catch (e) {
+        it.return?.()
+        throw e
+      }
+      if (r === undefined) break
+      if (r !== DONE) {
+        try {
+          r = await r
+        } catch (e) {
+          it.return?.()
+          throw e
+        }
+      }
+      if (r === DONE) {
+        it.return?.()
+        return
       }
     }
   } else {
@@ -130,6 +148,36 @@ async function driveRoot<T>(root: Source<T>, head: Step<T>): Promise<void> {
   }
   const r = head.end()
   if (r !== undefined && r !== DONE) await r
+}
+
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const arrayIterator = Array.prototype[Symbol.iterator]
+
+/** An array with its own iterator: index it, reading `length` each step as the iterator would. */
+async function driveArray<T>(arr: readonly T[], head: Step<T>): Promise<void> {
+  let i = 0
+  for (;;) {
+    let r: PushResult = undefined
+    while (i < arr.length) {
+      r = head.push(arr[i++] as T)
+      if (r !== undefined) break
+    }
+    if (r === undefined) break
+    if (r !== DONE) r = await r
+    if (r === DONE) return
+  }
+  const r = head.end()
+  if (r !== undefined && r !== DONE) await r
+}
+
+/** Push from `it` until it is exhausted (undefined) or a step returns DONE or a promise (returned). */
+function pushSync<T>(it: Iterator<T>, head: Step<T>): PushResult {
+  for (;;) {
+    const n = it.next()
+    if (n.done === true) return undefined
+    const r = head.push(n.value)
+    if (r !== undefined) return r
+  }
 }
 
 async function* iterateFlow<T>(root: Source<unknown>, ops: readonly NamedOp[]): AsyncGenerator<T, void, undefined> {
