@@ -1,0 +1,33 @@
+import type { Stage } from '../pipe/types.js'
+import { show } from '../internal/check.js'
+
+/**
+ * Emit the elements of each element in turn (Streamz `flatten`): arrays, Sets, sync and
+ * async generators, any sync or async iterable. Each inner iterable is read lazily, one
+ * element per request, so it may be huge or endless. A string is iterable, so, as in
+ * Python, a string element is flattened into its characters (code points); an element that
+ * is not iterable raises a TypeError. Ends after the last inner iterable of the source; an
+ * error from the source or an inner iterable reaches the consumer after the elements before
+ * it; `break` closes both the current inner iterator and the source.
+ * @example
+ * ```ts
+ * await pipe([[1, 2, 3], [4, 5], new Set([6])], flatten(), toArray()) // [1, 2, 3, 4, 5, 6]
+ * ```
+ */
+export function flatten<T>(): Stage<Iterable<T> | AsyncIterable<T>, T> {
+  return async function* flattenStage(source) {
+    for await (const inner of source) {
+      if (inner !== null && inner !== undefined) {
+        if (typeof (inner as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function') {
+          for await (const y of inner as AsyncIterable<T>) yield y
+          continue
+        }
+        if (typeof (inner as Partial<Iterable<T>>)[Symbol.iterator] === 'function') {
+          for (const y of inner as Iterable<T>) yield y
+          continue
+        }
+      }
+      throw new TypeError(`flatten: each element must be an Iterable or AsyncIterable, got ${show(inner)}`)
+    }
+  }
+}
