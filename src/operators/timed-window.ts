@@ -46,7 +46,8 @@ export function timedWindow<T>(ms: number | string, options: TimedWindowOptions 
     let held: { value: T } | undefined
     let pulling = false
     let streak = 0
-    let srcDone = false
+    // `as boolean`: set by callbacks, so the loop below must not narrow it to `false`
+    let srcDone = false as boolean
     let failure: { error: unknown } | undefined
     let stopped = false
     let wake: (() => void) | undefined

@@ -44,7 +44,7 @@ export function fromProcess(cmd: string, args: readonly string[] = [], options: 
   const { cwd, env, keepDelimiter = true, signal } = options
   if (cwd !== undefined && typeof cwd !== 'string')
     throw new TypeError(`fromProcess: cwd must be a string, got ${show(cwd)}`)
-  if (env !== undefined && (env === null || typeof env !== 'object'))
+  if (env !== undefined && ((env as unknown) === null || typeof env !== 'object'))
     throw new TypeError(`fromProcess: env must be an object, got ${show(env)}`)
   if (typeof keepDelimiter !== 'boolean')
     throw new TypeError(`fromProcess: keepDelimiter must be a boolean, got ${show(keepDelimiter)}`)

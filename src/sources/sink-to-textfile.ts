@@ -26,13 +26,13 @@ const noop = (): void => undefined
  * await pipe([1, 2, 3], map((x) => x * 10), sinkToTextfile('out.txt', { mode: 'w' })) // out.txt: "10\n20\n30\n"
  * ```
  */
-export function sinkToTextfile<T>(path: string, options: SinkToTextfileOptions = {}): Sink<T, void> {
+export function sinkToTextfile<T>(path: string, options: SinkToTextfileOptions = {}): Sink<T> {
   if (typeof path !== 'string' || path === '')
     throw new TypeError(`sinkToTextfile: path must be a non-empty string, got ${show(path)}`)
   checkObject('sinkToTextfile', 'options', options)
   const { end = '\n', mode = 'a' } = options
   if (typeof end !== 'string') throw new TypeError(`sinkToTextfile: end must be a string, got ${show(end)}`)
-  if (mode !== 'a' && mode !== 'w')
+  if ((mode as string) !== 'a' && (mode as string) !== 'w')
     throw new RangeError(`sinkToTextfile: mode must be 'a' or 'w', got ${show(mode)}`)
   return async function sinkToTextfileSink(source) {
     const fh = await open(path, mode)
