@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { join } from 'node:path'
 
@@ -9,6 +9,8 @@ import { join } from 'node:path'
 // that the code block after `<!-- example: <page>-<n> -->` in the markdown is the file, byte for
 // byte, except that the file imports '../../src/index.js' where the docs show 'streamz-ts'
 // (and '../../src/<sub>/index.js' where they show 'streamz-ts/<sub>').
+// After editing an example, `UPDATE_DOCS=1 node --import tsx --test test/docs/examples.test.ts`
+// copies every example file into the block after its marker (adding the block if missing).
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const exampleDir = join(root, 'docs/examples')
@@ -38,6 +40,19 @@ function markdownPages(): { page: string; text: string }[] {
     if (f.endsWith('.md')) pages.push({ page: `docs/${f}`, text: readFileSync(join(root, 'docs', f), 'utf8') })
   }
   return pages
+}
+
+if (process.env.UPDATE_DOCS === '1') {
+  for (const page of ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]) {
+    const path = join(root, page)
+    const text = readFileSync(path, 'utf8')
+    const updated = text.replace(/<!-- example: ([a-z0-9-]+) -->(?:\n\n?```ts\n[\s\S]*?^```$)?/gm, (whole, name: string) => {
+      if (!names.includes(name)) return whole
+      const code = asShownInDocs(readFileSync(join(exampleDir, `${name}.ts`), 'utf8'))
+      return `<!-- example: ${name} -->\n\n\`\`\`ts\n${code}\`\`\``
+    })
+    if (updated !== text) writeFileSync(path, updated)
+  }
 }
 
 const MARKER = /<!-- example: ([a-z0-9-]+) -->\n\n?```ts\n([\s\S]*?)^```$/gm
