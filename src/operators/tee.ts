@@ -232,7 +232,8 @@ class TeeCore<T> {
  * element no branch has yet, and only while no open branch is `highWaterMark` or more
  * elements behind; otherwise the asking branch waits, so a slow branch holds the source
  * back and at most `highWaterMark` elements are buffered. Every branch must be read or
- * closed. Each branch ends with the source; a source error reaches every branch at that
+ * closed; branches read in lockstep (zip) must not drift more than `highWaterMark` apart
+ * (a filter on one of them can), or they wait on each other forever. Each branch ends with the source; a source error reaches every branch at that
  * position; `return()` (or `break`) closes one branch, and closing all of them closes the
  * source.
  * @param source - an async or sync iterable
