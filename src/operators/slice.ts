@@ -22,9 +22,9 @@ function checkPosition(arg: string, value: unknown, allowInfinity: boolean): voi
 /**
  * Keep the elements at positions `start, start + step, start + 2·step, …` below `end`, as
  * Python's `list[start:end:step]` does (Streamz `slice`, without Streamz 0.6.4's quirk of
- * keeping positions where `i % step == 0`). Positions count from 0. Once position `end - 1`
- * has been passed on, the output ends and the source is closed without being pulled again
- * (with `end <= start`, after the first element). Errors propagate; `break` closes the source.
+ * keeping positions where `i % step == 0`). Positions count from 0. Once the last position
+ * that can be kept has gone by, the output ends and the source is closed without being pulled
+ * again (with `end <= start`, after the first element). Errors propagate; `break` closes the source.
  * @param start - the first position kept (default 0)
  * @param end - the position to stop before (default: never stop); a non-negative integer or Infinity
  * @param step - keep every `step`-th position from `start` (default 1)
@@ -39,23 +39,17 @@ export function slice<T>(start = 0, end = Infinity, step = 1): Stage<T, T> {
   checkPosition('end', end, true)
   checkInteger('slice', 'step', step, 1)
   return fuse<T, T>(`slice(${start}, ${end}, ${step})`, (down) => {
+    // the last position that can be kept: once it has gone by, nothing more can pass
+    const last = end <= start ? 0 : end === Infinity ? Infinity : start + Math.floor((end - 1 - start) / step) * step
     let i = 0
     let ended = false
     return {
       push(x) {
         const pos = i++
-        if (pos >= end) {
-          // only reached when end <= start: nothing is ever kept
-          ended = true
-          return endAfter(down, undefined)
-        }
-        const keep = pos >= start && (pos - start) % step === 0
-        const r = keep ? down.push(x) : undefined
-        if (pos + 1 >= end) {
-          ended = true
-          return endAfter(down, r)
-        }
-        return r
+        const r = pos >= start && pos < end && (pos - start) % step === 0 ? down.push(x) : undefined
+        if (pos < last) return r
+        ended = true
+        return endAfter(down, r)
       },
       end: () => (ended ? undefined : down.end()),
     }
