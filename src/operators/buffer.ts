@@ -57,7 +57,9 @@ export function buffer<T>(n: number): Stage<T, T> {
       for (;;) {
         pump()
         if (queue.length > 0) {
-          yield queue.shift()
+          const x = queue.shift()
+          pump() // refill the slot just freed while the consumer works on x
+          yield x
           continue
         }
         if (srcDone) {
