@@ -59,7 +59,7 @@ test('break closes both the current inner iterator and the source', async () => 
 
 test('flatten on an empty source and empty inner iterables', async () => {
   assert.deepEqual(await pipe(tracked<number[]>([]), flatten(), toArray()), [])
-  assert.deepEqual(await pipe([[], new Set<number>()], flatten(), toArray()), [])
+  assert.deepEqual(await pipe([[], new Set<number>()] as Iterable<number>[], flatten(), toArray()), [])
 })
 
 test('a source error arrives after the elements before it', async () => {
