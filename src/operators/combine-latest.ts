@@ -44,7 +44,7 @@ export class LatestIterator<T extends unknown[]> implements AsyncIterator<T> {
   private readonly waiters = new Queue<Waiter<T>>()
   /** No more input: every source is finished or closed. */
   private stopped = false
-  private failure: { error: unknown } | undefined
+  private failure: { error: Error } | undefined
   private readonly oks: ((r: IteratorResult<unknown>) => void)[] = []
   private readonly bads: ((e: unknown) => void)[] = []
 
@@ -67,7 +67,7 @@ export class LatestIterator<T extends unknown[]> implements AsyncIterator<T> {
       const f = this.failure
       if (f === undefined) return Promise.resolve(DONE_RESULT)
       this.failure = undefined
-      return Promise.reject(f.error as Error)
+      return Promise.reject(f.error)
     }
     return new Promise<IteratorResult<T>>((resolve, reject) => this.waiters.push({ resolve, reject }))
   }
@@ -106,7 +106,7 @@ export class LatestIterator<T extends unknown[]> implements AsyncIterator<T> {
   private pull(i: number): void {
     if (this.stopped) return
     try {
-      ;(this.its as AsyncIterator<unknown>[])[i]?.next().then(this.oks[i], this.bads[i])
+      ;(this.its as AsyncIterator<unknown>[])[i]?.next().then(this.oks[i], this.bads[i] as (e: unknown) => void)
     } catch (e) {
       this.onError(i, e)
     }
@@ -165,7 +165,7 @@ export class LatestIterator<T extends unknown[]> implements AsyncIterator<T> {
     if (this.waiters.length > 0) {
       this.waiters.shift().reject(e)
       while (this.waiters.length > 0) this.waiters.shift().resolve(DONE_RESULT)
-    } else this.failure = { error: e }
+    } else this.failure = { error: e as Error }
   }
 
   /** No more tuples can be made: close the sources, deliver what is queued, then end. */

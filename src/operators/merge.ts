@@ -29,7 +29,7 @@ class MergeIterator<T> implements AsyncIterator<T> {
   private readonly waiters = new Queue<Waiter<T>>()
   private active = 0
   private stopped = false
-  private failure: { error: unknown } | undefined
+  private failure: { error: Error } | undefined
 
   constructor(private readonly sources: readonly Source<T>[]) {}
 
@@ -46,7 +46,7 @@ class MergeIterator<T> implements AsyncIterator<T> {
       const f = this.failure
       if (f === undefined) return resolvedDone()
       this.failure = undefined
-      return Promise.reject(f.error as Error)
+      return Promise.reject(f.error)
     }
     return new Promise<IteratorResult<T>>((resolve, reject) => this.waiters.push({ resolve, reject }))
   }
@@ -120,7 +120,7 @@ class MergeIterator<T> implements AsyncIterator<T> {
     if (this.waiters.length > 0) {
       this.waiters.shift().reject(e)
       while (this.waiters.length > 0) this.waiters.shift().resolve(DONE_RESULT)
-    } else this.failure = { error: e }
+    } else this.failure = { error: e as Error }
   }
 
   /** Take nothing more and close every source that has not finished. */
@@ -165,7 +165,7 @@ function driveMerge<T>(sources: readonly Source<T>[], step: Step<T>): Promise<vo
       stopped = true
       closeAll(its.filter((_, i) => !finished[i]))
     }
-    const fail = (e: unknown): void => {
+    const fail = (e: Error): void => {
       if (stopped) return
       stop()
       reject(e)
@@ -182,7 +182,8 @@ function driveMerge<T>(sources: readonly Source<T>[], step: Step<T>): Promise<vo
         if (r === undefined || r === DONE) resolve()
         else r.then(() => resolve(), reject)
       } catch (e) {
-        reject(e)
+        const err = e as Error
+        reject(err)
       }
     }
 
@@ -208,7 +209,10 @@ function driveMerge<T>(sources: readonly Source<T>[], step: Step<T>): Promise<vo
         }
         const p = step.push(r.value)
         if (p === undefined) continue
-        if (p === DONE) return done()
+        if (p === DONE) {
+          done()
+          return
+        }
         busy = p
         let v: unknown
         try {
@@ -217,14 +221,17 @@ function driveMerge<T>(sources: readonly Source<T>[], step: Step<T>): Promise<vo
           if (busy === p) busy = undefined
         }
         if (stopped) return
-        if (v === DONE) return done()
+        if (v === DONE) {
+          done()
+          return
+        }
       }
     }
 
     try {
       for (let i = 0; i < n; i++) its[i] = toAsync(sources[i] as Source<T>)[Symbol.asyncIterator]()
     } catch (e) {
-      fail(e)
+      fail(e as Error)
       return
     }
     if (n === 0) return end()

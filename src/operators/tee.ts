@@ -58,7 +58,8 @@ class Branch<T> implements AsyncIterableIterator<T>, SyncProbe<T> {
     try {
       r = this[TRY_NEXT]()
     } catch (e) {
-      return Promise.reject(e as Error)
+      const err = e as Error
+      return Promise.reject(err)
     }
     if (r !== undefined) return Promise.resolve(r)
     return new Promise<IteratorResult<T>>((resolve, reject) => {
@@ -83,7 +84,7 @@ class TeeCore<T> {
   seq = 0
   private pulling = false
   ended = false
-  failure: { error: unknown } | undefined
+  failure: { error: Error } | undefined
   /** Some branch waits for the slowest one to catch up. */
   private blocked = false
   private open: number
@@ -159,7 +160,7 @@ class TeeCore<T> {
       else this.push(r.value)
     } catch (e) {
       this.ended = true
-      this.failure = { error: e }
+      this.failure = { error: e as Error }
     }
     return true
   }
@@ -186,7 +187,7 @@ class TeeCore<T> {
     this.pulling = false
     if (this.open === 0) return
     this.ended = true
-    this.failure = { error: e }
+    this.failure = { error: e as Error }
     this.serveAll()
   }
 

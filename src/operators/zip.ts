@@ -42,7 +42,7 @@ class FlowPuller<T> implements AsyncIterator<T>, SyncProbe<T> {
   /** No more elements go in: the root ended or failed, a step said DONE or failed, or return() was called. */
   private stopped = false
   private rootDone = false
-  private failure: { error: unknown } | undefined
+  private failure: { error: Error } | undefined
 
   constructor(private readonly flow: Flow<T>) {
     this.rootSync = isSyncOnly(flow.root)
@@ -118,7 +118,7 @@ class FlowPuller<T> implements AsyncIterator<T>, SyncProbe<T> {
       (e: unknown) => {
         this.busy = undefined
         this.stop()
-        this.failure = { error: e }
+        this.failure = { error: e as Error }
       },
     )
   }
@@ -196,7 +196,7 @@ class ZipIterator<T extends unknown[]> implements AsyncIterator<T>, SyncProbe<T>
   private current: Request<T> | undefined
   /** `next()` calls made while a round was running. */
   private readonly queued = new Queue<Request<T>>(1)
-  private failure: { error: unknown } | undefined
+  private failure: { error: Error } | undefined
   private readonly oks: ((r: IteratorResult<unknown>) => void)[] = []
   private readonly bads: ((e: unknown) => void)[] = []
 
@@ -223,7 +223,8 @@ class ZipIterator<T extends unknown[]> implements AsyncIterator<T>, SyncProbe<T>
     try {
       r = this[TRY_NEXT]()
     } catch (e) {
-      return Promise.reject(e as Error)
+      const err = e as Error
+      return Promise.reject(err)
     }
     if (r !== undefined) return Promise.resolve(r)
     return new Promise<IteratorResult<T>>((resolve, reject) => {
@@ -253,7 +254,7 @@ class ZipIterator<T extends unknown[]> implements AsyncIterator<T>, SyncProbe<T>
         this.kinds.push(isSyncOnly(s) ? SYNC : hasProbe(it) ? PROBE : ASYNC)
       } catch (e) {
         this.finish(-1)
-        this.failure = { error: e }
+        this.failure = { error: e as Error }
         return
       }
     }
@@ -278,7 +279,7 @@ class ZipIterator<T extends unknown[]> implements AsyncIterator<T>, SyncProbe<T>
         if (kind === SYNC) r = (it as Iterator<unknown>).next()
         else {
           if (kind === PROBE) r = (it as unknown as SyncProbe<unknown>)[TRY_NEXT]()
-          if (r === undefined) (it as AsyncIterator<unknown>).next().then(this.oks[i], this.bads[i])
+          if (r === undefined) (it as AsyncIterator<unknown>).next().then(this.oks[i], this.bads[i] as (e: unknown) => void)
         }
       } catch (e) {
         this.onError(i, e)
@@ -309,7 +310,7 @@ class ZipIterator<T extends unknown[]> implements AsyncIterator<T>, SyncProbe<T>
     if (this.state !== RUNNING) return
     this.finish(i)
     const req = this.current
-    if (req === undefined) this.failure = { error: e }
+    if (req === undefined) this.failure = { error: e as Error }
     else {
       this.current = this.queued.length > 0 ? this.queued.shift() : undefined
       req.reject(e)

@@ -202,7 +202,7 @@ test('concurrent next() calls on one branch are answered in order', async () => 
   const [a, b] = tee(gen(5), 2)
   const ia = a[Symbol.asyncIterator]()
   const rs = await Promise.all([ia.next(), ia.next(), ia.next()])
-  assert.deepEqual(rs.map((r) => r.value), [0, 1, 2])
+  assert.deepEqual(rs.map((r) => r.value as number), [0, 1, 2])
   assert.deepEqual(await collect(b), [0, 1, 2, 3, 4])
 })
 
