@@ -133,12 +133,18 @@ function partitionTimed<T>(
       timer?.ac.abort()
       timer = undefined
     }
+    // before a yield: a timer left for a partition already emitted must not sleep on while
+    // the consumer holds the generator suspended
+    const dropStaleTimer = (): void => {
+      if (timer !== undefined && parts.values().next().value?.deadline !== timer.deadline) cancel()
+    }
     try {
       for (;;) {
         const now = clock.now()
         for (const [k, p] of parts) {
           if (p.deadline > now) break
           parts.delete(k)
+          dropStaleTimer()
           yield p.items
         }
         const first = parts.values().next()
@@ -181,6 +187,7 @@ function partitionTimed<T>(
         for (const [k, p] of parts) {
           if (p.deadline > at) break
           parts.delete(k)
+          dropStaleTimer()
           yield p.items
         }
         const k = keyOf === undefined ? undefined : keyOf(x)
@@ -190,6 +197,7 @@ function partitionTimed<T>(
           p.items.push(x)
           if (p.items.length >= n) {
             parts.delete(k)
+            dropStaleTimer()
             yield p.items
           }
         }
