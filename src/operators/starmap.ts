@@ -23,7 +23,7 @@ export function starmap<A extends readonly unknown[], B>(f: (...args: A) => B | 
       else if (x !== null && x !== undefined && typeof (x as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function')
         y = f(...([...(x as Iterable<unknown>)] as unknown as A))
       else throw new TypeError(`starmap: each element must be an array or iterable to spread into f, got ${show(x)}`)
-      return isPromiseLike(y) ? y.then((v) => down.push(v as B)) : down.push(y)
+      return isPromiseLike(y) ? y.then((v) => down.push(v)) : down.push(y)
     },
     end: () => down.end(),
   }))

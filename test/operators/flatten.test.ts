@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { expectTypeOf } from 'expect-type'
 import { pipe, flatten, toArray } from '../../src/index.js'
-import { tracked, forever } from '../helpers.js'
+import { tracked } from '../helpers.js'
 
 test('flatten arrays, Sets, sync and async generators (Streamz docstring)', async () => {
   const out = await pipe([[1, 2, 3], [4, 5], [6, 7, 7]], flatten(), toArray())
@@ -102,9 +102,12 @@ test('a non-iterable element is a TypeError that closes the source', async () =>
 })
 
 test('flatten is lazy: nothing is pulled before the first next()', async () => {
-  const src = forever<number[]>()
+  const src = tracked([[1, 2]])
   const it = pipe(src, flatten())[Symbol.asyncIterator]()
   await Promise.resolve()
   assert.equal(src.state.pulled, 0)
-  void it
+  assert.deepEqual(await it.next(), { done: false, value: 1 })
+  assert.equal(src.state.pulled, 1)
+  await it.return?.()
+  assert.equal(src.state.closed, true)
 })

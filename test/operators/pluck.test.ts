@@ -40,7 +40,7 @@ test('a missing key raises a RangeError naming the key, after the earlier values
   const got: number[] = []
   await assert.rejects(
     (async () => {
-      for await (const x of pipe(src, pluck('a'))) got.push(x as number)
+      for await (const x of pipe(src, pluck('a'))) got.push(x)
     })(),
     { name: 'RangeError', message: 'pluck: element has no key "a"' },
   )
