@@ -18,7 +18,12 @@ export type Done = typeof DONE
 /** `undefined` to go on, `DONE` to stop, or a promise of either while downstream is busy. */
 export type PushResult = void | Done | PromiseLike<void | Done>
 
-/** One push-side step of a pipeline. `push` and `end` must not be called again while a returned promise is pending. */
+/**
+ * One push-side step of a pipeline. `push` and `end` must not be called again while a
+ * returned promise is pending. `DONE` travels upstream only: a step that finishes on its own
+ * (like `slice` past its end) first calls `down.end()`, so what is held below it is flushed,
+ * then returns `DONE`, so the source is closed and `end()` is not called from above.
+ */
 export interface Step<A> {
   push(x: A): PushResult
   /** The source has ended: flush what is held (a partial partition) and pass the end on. */
