@@ -3,7 +3,9 @@
 //
 //   npm run bench               everything; writes docs/benchmarks.md
 //   npm run bench -- W1 W3      only those workloads (W1 W2 W2b W3 W4 W5 mem tee); docs untouched
+//   npm run bench -- W3 --impl=streamz-ts,fused    only those implementations (for profiling)
 //   BENCH_MS=600 npm run bench  time budget per implementation and workload (default 1200 ms)
+//   BENCH_SLOW=1 npm run bench  also time ix on W2b (about a minute per run)
 //
 // Exits 1 when an implementation's result differs from the expected one; PASS/MISS against
 // the targets is information only.
@@ -23,6 +25,9 @@ const ALL = [...WORKLOADS.map((w) => w.id), 'mem', 'tee']
 const args = process.argv.slice(2)
 const write = args.includes('--write')
 const picked = args.filter((a) => !a.startsWith('--'))
+// --impl=streamz-ts,fused keeps only those implementations (handy under --cpu-prof)
+const implArg = args.find((a) => a.startsWith('--impl='))
+const onlyImpls = implArg === undefined ? undefined : new Set(implArg.slice('--impl='.length).split(','))
 const selected = new Set<string>()
 for (const a of picked) {
   const id = ALL.find((x) => x.toLowerCase() === a.toLowerCase())
@@ -32,8 +37,8 @@ for (const a of picked) {
   }
   selected.add(id)
 }
-const full = selected.size === 0
-if (full) for (const id of ALL) selected.add(id)
+const full = selected.size === 0 && onlyImpls === undefined
+if (selected.size === 0) for (const id of ALL) selected.add(id)
 // memory runs belong to W1 and W3: picking one of those runs its memory rows too
 const memIds = new Set([...selected].filter((id) => id === 'W1' || id === 'W3'))
 if (selected.has('mem')) {
@@ -50,9 +55,11 @@ const env = {
   cpuModel: cpus[0]?.model.trim() ?? 'unknown',
   platform: `${os.platform()} ${os.arch()}`,
   date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  loadStart: os.loadavg()[0] ?? 0,
 }
+const load = (): string => (os.loadavg()[0] ?? 0).toFixed(2)
 const log = (s: string): void => console.log(s)
-log(`streamz-ts bench — Node ${env.node} (V8 ${env.v8}), ${String(env.cpus)} CPUs (${env.cpuModel}), ${env.platform}, ${env.date}`)
+log(`streamz-ts bench — Node ${env.node} (V8 ${env.v8}), ${String(env.cpus)} CPUs (${env.cpuModel}), ${env.platform}, ${env.date}, load average ${load()}`)
 log(`budget: ~${String(budget.msPerImpl)} ms of timed runs per implementation, ${String(budget.minReps)}..${String(budget.maxReps)} runs (fewer, at least 1, for runs slower than ${String(budget.capMs / budget.minReps)} ms), median reported`)
 
 interface Done {
@@ -126,7 +133,8 @@ async function main(): Promise<void> {
   const done: Done[] = []
   for (const { id, build } of WORKLOADS) {
     if (!selected.has(id)) continue
-    const w = build()
+    const built = build()
+    const w = onlyImpls === undefined ? built : { ...built, impls: built.impls.filter((i) => onlyImpls.has(i.name)) }
     log(`\n${w.id}: ${w.title}`)
     done.push({ w, rows: await measure(w, budget, log) })
   }
@@ -164,10 +172,10 @@ async function main(): Promise<void> {
   }
   const elapsed = (performance.now() - t0) / 1000
   log(`\n${out.join('\n')}`)
-  log(`total ${elapsed.toFixed(0)} s`)
+  log(`total ${elapsed.toFixed(0)} s; 1-minute load average ${env.loadStart.toFixed(2)} at the start, ${load()} at the end`)
 
   if (write) {
-    if (!full) log('\n--write ignored: only a full run (no workload named) rewrites docs/benchmarks.md')
+    if (!full) log('\n--write ignored: only a full run (no workload or --impl named) rewrites docs/benchmarks.md')
     else {
       const file = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
       writeFileSync(file, doc(out, elapsed))
@@ -185,6 +193,7 @@ function doc(body: string[], elapsed: number): string {
     `- Node ${env.node} (V8 ${env.v8}), ${env.platform}`,
     `- ${String(env.cpus)} CPUs: ${env.cpuModel}`,
     `- Date: ${env.date}; the whole run took ${elapsed.toFixed(0)} s`,
+    `- 1-minute load average ${env.loadStart.toFixed(2)} at the start, ${load()} at the end (other work on the machine makes times noisier; compare ratios within one run)`,
     '',
     'How to read this:',
     '',
@@ -201,6 +210,14 @@ function doc(body: string[], elapsed: number): string {
     '- Memory: peak growth of RSS and heapUsed over a baseline taken after a forced gc, sampled every',
     '  4,096 delivered elements (and from a 2 ms timer). "Live heap" repeats the run with a forced gc',
     '  every 20,000 elements before sampling: what is really held, without garbage awaiting collection.',
+    '  The raw heapUsed peak mostly measures garbage that has not been collected yet (V8 lets the young',
+    '  generation fill up to its semi-space size before a scavenge), which is why "fused", which holds',
+    '  nothing, shows about the same figure. Each memory case runs in a fresh process.',
+    '- Peers are used as their documentation suggests; where a library lacks a piece, the row says what',
+    '  stands in for it, or why it is skipped. `@most/core` has no array source in its API, so the bench',
+    '  uses the usual `newStream` + `asap` one. ix on W2b is not timed by default (see its row).',
+    '- Run one workload with `npm run bench -- W3` (W1 W2 W2b W3 W4 W5 mem tee); only a full run rewrites',
+    '  this file. `npm run bench -- W3 --impl=streamz-ts,fused` keeps only those rows (for `node --cpu-prof`).',
     '',
     ...body,
   ].join('\n')
