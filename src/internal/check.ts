@@ -6,26 +6,28 @@
 
 /** A short, readable rendering of a bad argument for an error message. */
 export function show(x: unknown): string {
-  if (typeof x === 'string') return JSON.stringify(x)
-  if (typeof x === 'function') return `function ${x.name || '(anonymous)'}`
-  if (typeof x === 'bigint') return `${x}n`
-  if (typeof x === 'symbol') return x.toString()
-  if (Array.isArray(x)) return `array of length ${x.length}`
-  if (x !== null && typeof x === 'object') return Object.prototype.toString.call(x)
-  return String(x)
+  return typeof x === 'string'
+    ? JSON.stringify(x)
+    : typeof x === 'function'
+      ? `function ${x.name || '(anonymous)'}`
+      : Array.isArray(x)
+        ? `an array of length ${x.length}`
+        : x !== null && typeof x === 'object'
+          ? Object.prototype.toString.call(x)
+          : String(x)
 }
 
 export function checkFunction(op: string, arg: string, value: unknown): void {
   if (typeof value !== 'function') throw new TypeError(`${op}: ${arg} must be a function, got ${show(value)}`)
 }
 
-/** An integer ≥ `min` (Infinity allowed when `allowInfinity`). */
-export function checkInteger(op: string, arg: string, value: unknown, min: number, allowInfinity = false): void {
+/** An integer ≥ `min` (0 or 1), or Infinity when `allowInfinity`. */
+export function checkInteger(op: string, arg: string, value: unknown, min: 0 | 1, allowInfinity = false): void {
   if (typeof value !== 'number') throw new TypeError(`${op}: ${arg} must be a number, got ${show(value)}`)
-  if (!(Number.isInteger(value) || (allowInfinity && value === Infinity)) || value < min) {
-    const what = min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`
-    throw new RangeError(`${op}: ${arg} must be ${what}${allowInfinity ? ' or Infinity' : ''}, got ${show(value)}`)
-  }
+  if (!(Number.isInteger(value) || (allowInfinity && value === Infinity)) || value < min)
+    throw new RangeError(
+      `${op}: ${arg} must be a ${min ? 'positive' : 'non-negative'} integer${allowInfinity ? ' or Infinity' : ''}, got ${show(value)}`,
+    )
 }
 
 export function checkObject(op: string, arg: string, value: unknown): void {

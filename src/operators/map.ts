@@ -2,7 +2,6 @@ import type { Stage } from '../pipe/types.js'
 import { fuse, isPromiseLike } from '../pipe/flow.js'
 import { checkFunction, checkInteger, checkObject } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
-import { Queue } from '../internal/queue.js'
 
 /** Options for {@link map}. */
 export interface MapOptions {
@@ -39,18 +38,17 @@ export function map<A, B>(f: (x: A) => B | PromiseLike<B>, options: MapOptions =
   }))
 }
 
-interface Slot<B> {
-  state: 0 | 1 | 2 // pending, fulfilled, rejected
-  value: B | unknown
-}
+/** A call of `f` in flight or done: [state, value] with state 0 pending, 1 fulfilled, 2 rejected. */
+type Slot = [0 | 1 | 2, unknown]
 
 function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: number): Stage<A, B> {
   return async function* mapConcurrentStage(source) {
     const it = source[Symbol.asyncIterator]()
-    const slots = new Queue<Slot<B>>()
-    let srcDone = false
+    const slots: Slot[] = [] // in input order; `first` is the oldest not yet emitted
+    let first = 0
+    let ended = false // the source ended or failed
     let pulling = false
-    let pullError: { error: unknown } | undefined
+    let failure: { e: unknown } | undefined
     let wake: (() => void) | undefined
     const signal = (): void => {
       const w = wake
@@ -58,11 +56,11 @@ function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: numbe
       w?.()
     }
     const start = (x: A): void => {
-      const slot: Slot<B> = { state: 0, value: undefined }
+      const slot: Slot = [0, undefined]
       slots.push(slot)
       const settle = (state: 1 | 2, value: unknown): void => {
-        slot.state = state
-        slot.value = value
+        slot[0] = state
+        slot[1] = value
         signal()
       }
       try {
@@ -73,42 +71,43 @@ function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: numbe
         settle(2, e)
       }
     }
-    const pull = (): void => {
-      pulling = true
-      const fail = (error: unknown): void => {
-        pulling = false
-        srcDone = true
-        pullError = { error }
-        signal()
-      }
-      try {
-        it.next().then((r) => {
-          pulling = false
-          if (r.done === true) srcDone = true
-          else start(r.value)
-          signal()
-        }, fail)
-      } catch (e) {
-        fail(e)
-      }
+    const fail = (e: unknown): void => {
+      pulling = false
+      ended = true
+      failure = { e }
+      signal()
     }
     try {
       for (;;) {
-        if (!srcDone && !pulling && slots.length < concurrency) pull()
-        if (slots.length > 0 && slots.peek().state !== 0) {
-          const slot = slots.shift()
-          if (slot.state === 2) throw slot.value
-          yield slot.value as B
+        if (!ended && !pulling && slots.length - first < concurrency) {
+          pulling = true
+          try {
+            it.next().then((r) => {
+              pulling = false
+              if (r.done === true) ended = true
+              else start(r.value)
+              signal()
+            }, fail)
+          } catch (e) {
+            fail(e)
+          }
+        }
+        const slot = slots[first]
+        if (slot !== undefined && slot[0] !== 0) {
+          slots[first++] = undefined as unknown as Slot
+          if (first === slots.length) slots.length = first = 0
+          if (slot[0] === 2) throw slot[1]
+          yield slot[1] as B
           continue
         }
-        if (slots.length === 0 && srcDone) {
-          if (pullError) throw pullError.error
+        if (slot === undefined && ended) {
+          if (failure) throw failure.e
           return
         }
         await new Promise<void>((resolve) => (wake = resolve))
       }
     } finally {
-      if (!srcDone) closeAll([it])
+      if (!ended) closeAll([it]) // not awaited: a source stuck in next() must not hang the consumer
     }
   }
 }

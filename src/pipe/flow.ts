@@ -117,29 +117,12 @@ async function driveRoot<T>(root: Source<T>, head: Step<T>): Promise<void> {
   if (isDrivable<T>(root)) return root[DRIVE](head)
   if (Array.isArray(root) && root[Symbol.iterator] === arrayIterator) return driveArray(root as T[], head)
   if (isSyncOnly(root)) {
-    const it = root[Symbol.iterator]()
-    // Run synchronously until a step returns a promise; await it, then go on. Closing the
-    // iterator on a stop or a throw mirrors what for...of does in an unfused chain.
-    for (;;) {
-      let r: PushResult
-      try {
-        r = pushSync(it, head)
-      } catch (e) {
-        it.return?.()
-        throw e
-      }
-      if (r === undefined) break
-      if (r !== DONE) {
-        try {
-          r = await r
-        } catch (e) {
-          it.return?.()
-          throw e
-        }
-      }
-      if (r === DONE) {
-        it.return?.()
-        return
+    // for...of closes the iterator on return and on throw, exactly as an unfused chain would
+    for (const x of root) {
+      let r = head.push(x)
+      if (r !== undefined) {
+        if (r !== DONE) r = await r
+        if (r === DONE) return
       }
     }
   } else {
@@ -175,50 +158,78 @@ async function driveArray<T>(arr: readonly T[], head: Step<T>): Promise<void> {
   if (r !== undefined && r !== DONE) await r
 }
 
-/** Push from `it` until it is exhausted (undefined) or a step returns DONE or a promise (returned). */
-function pushSync<T>(it: Iterator<T>, head: Step<T>): PushResult {
-  for (;;) {
-    const n = it.next()
-    if (n.done === true) return undefined
-    const r = head.push(n.value)
-    if (r !== undefined) return r
-  }
-}
+const DONE_RESULT: IteratorReturnResult<undefined> = { value: undefined, done: true }
 
-async function* iterateFlow<T>(root: Source<unknown>, ops: readonly NamedOp[]): AsyncGenerator<T, void, undefined> {
+/**
+ * A Flow read with `for await`: one root element at a time goes through the steps into
+ * `out`, and `next()` hands out what came through. Calls of `next()` made before the
+ * previous one settled run in turn, as with an async generator. (Closures rather than a
+ * class: local names minify, which keeps a serverless bundle of `pipe` + `map` small.)
+ */
+function iterateFlow<T>(root: Source<unknown>, ops: readonly NamedOp[]): AsyncIterator<T> {
   const out: T[] = []
-  let outHead = 0
-  const collector: Step<T> = {
-    push(x) {
-      out.push(x)
+  let i = 0
+  let it: Iterator<unknown> | AsyncIterator<unknown> | undefined
+  let head: Step<unknown>
+  let sync = false
+  let over = false // the root is finished or closed: nothing more goes into the steps
+  let running = 0
+  let last: Promise<IteratorResult<T>>
+
+  const close = async (): Promise<void> => {
+    if (over) return
+    over = true
+    await it?.return?.()
+  }
+
+  const step = async (): Promise<IteratorResult<T>> => {
+    try {
+      for (;;) {
+        if (i < out.length) {
+          const value = out[i++] as T
+          if (i === out.length) out.length = i = 0
+          return { value, done: false }
+        }
+        if (over) return DONE_RESULT
+        if (it === undefined) {
+          head = compose(ops, { push: (x) => void out.push(x as T), end() {} })
+          sync = isSyncOnly(root)
+          it = sync ? (root as Iterable<unknown>)[Symbol.iterator]() : (root as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+        }
+        let n: IteratorResult<unknown>
+        try {
+          n = sync ? (it as Iterator<unknown>).next() : await it.next()
+        } catch (e) {
+          over = true // a failed next() finishes the root, as in for...of
+          throw e
+        }
+        let r: PushResult
+        try {
+          if (n.done === true) {
+            over = true
+            r = head.end()
+          } else r = head.push(n.value)
+          if (r !== undefined && r !== DONE) r = await r
+        } catch (e) {
+          await close()
+          throw e
+        }
+        if (r === DONE) await close()
+      }
+    } finally {
+      running--
+    }
+  }
+
+  return {
+    next() {
+      last = running++ === 0 ? step() : last.then(step, step)
+      return last
     },
-    end() {},
+    async return() {
+      out.length = i = 0
+      await close()
+      return DONE_RESULT
+    },
   }
-  const head = compose(ops, collector)
-  if (isSyncOnly(root)) {
-    for (const x of root) {
-      let r = head.push(x)
-      if (r !== undefined && r !== DONE) r = await r
-      while (outHead < out.length) {
-        const y = out[outHead++] as T
-        if (outHead === out.length) out.length = outHead = 0
-        yield y
-      }
-      if (r === DONE) return
-    }
-  } else {
-    for await (const x of root) {
-      let r = head.push(x)
-      if (r !== undefined && r !== DONE) r = await r
-      while (outHead < out.length) {
-        const y = out[outHead++] as T
-        if (outHead === out.length) out.length = outHead = 0
-        yield y
-      }
-      if (r === DONE) return
-    }
-  }
-  const r = head.end()
-  if (r !== undefined && r !== DONE) await r
-  for (let i = outHead; i < out.length; i++) yield out[i] as T
 }

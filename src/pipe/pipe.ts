@@ -1,6 +1,6 @@
 import type { Source, Stage } from './types.js'
 import { toAsync } from './flow.js'
-import { checkIterable, show } from '../internal/check.js'
+import { checkFunction, checkIterable } from '../internal/check.js'
 
 type Last<A, R> = (source: AsyncIterable<A>) => R
 
@@ -40,8 +40,8 @@ export function pipe(source: Source<unknown>, ...stages: Last<any, unknown>[]): 
   checkIterable('pipe', 'source', source)
   let acc: unknown = toAsync(source)
   for (let i = 0; i < stages.length; i++) {
-    const stage = stages[i]
-    if (typeof stage !== 'function') throw new TypeError(`pipe: stage ${i + 1} must be a function, got ${show(stage)}`)
+    const stage = stages[i] as Last<unknown, unknown>
+    checkFunction('pipe', `stage ${i + 1}`, stage)
     acc = stage(acc as AsyncIterable<unknown>)
   }
   return acc
