@@ -34,6 +34,8 @@ export default tseslint.config(
         { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
+      // errors that reach a pipeline are passed on as they are, whatever the user threw
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
       // `${n}` of numbers in messages is deliberate and readable
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       // `_`-prefixed names are intentionally unused (e.g. `for await (const _ of it) break`)

@@ -38,7 +38,7 @@ export function abortable<T>(source: AsyncIterable<T>, signal: AbortSignal | und
               (e: unknown) => {
                 signal.removeEventListener('abort', onAbort)
                 closed = true
-                reject(e as Error)
+                reject(e)
               },
             )
           })

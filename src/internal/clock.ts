@@ -1,6 +1,11 @@
 /**
  * Time as the time-based operators see it. Every one of them takes `{ clock }`, so tests
  * can run them on a {@link FakeClock} instead of real time.
+ * @example
+ * ```ts
+ * // a clock that runs ten times faster than real time
+ * const fast: Clock = { now: () => realClock.now() * 10, sleep: (ms, signal) => realClock.sleep(ms / 10, signal) }
+ * ```
  */
 export interface Clock {
   /** The current time in milliseconds (any origin; only differences matter). */

@@ -16,7 +16,9 @@ export interface AccumulateOptions<S> {
  * propagate; `break` closes the source. The state lives per iteration, so a pipeline run
  * twice starts afresh.
  * @param f - `(state, x) => newState`, or `(state, x) => [newState, emitted]` with `returnsState`
- * @param options - `{ start, returnsState }`
+ *
+ * Options (second argument): `start`, the initial state; `returnsState`, when `f` returns
+ * `[newState, emitted]`.
  * @example
  * ```ts
  * await pipe([1, 2, 3, 4], accumulate((acc, x) => acc + x), toArray()) // [1, 3, 6, 10]

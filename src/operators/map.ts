@@ -32,7 +32,7 @@ export function map<A, B>(f: (x: A) => B | PromiseLike<B>, options: MapOptions =
   return fuse<A, B>(`map(${f.name || 'fn'})`, (down) => ({
     push(x) {
       const y = f(x)
-      return isPromiseLike(y) ? y.then((v) => down.push(v as B)) : down.push(y)
+      return isPromiseLike(y) ? y.then((v) => down.push(v)) : down.push(y)
     },
     end: () => down.end(),
   }))

@@ -4,7 +4,15 @@ import { checkIterable } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
 
-/** The element types of a tuple of sources: `[Source<A>, Source<B>]` gives `[A, B]`. */
+/**
+ * A tuple of sources typed from the tuple of their element types: `SourceTuple<[A, B]>` is
+ * `[Source<A>, Source<B>]`. It is how `merge`, `zip` and `zipLatest` type their arguments.
+ * @example
+ * ```ts
+ * const sources: SourceTuple<[number, string]> = [[1, 2], ['a']]
+ * const pairs = zip(...sources) // AsyncIterable<[number, string]>
+ * ```
+ */
 export type SourceTuple<T extends readonly unknown[]> = { readonly [K in keyof T]: Source<T[K]> }
 
 interface Waiter<T> {

@@ -2,7 +2,15 @@ import type { Stage } from '../pipe/types.js'
 import { fuse } from '../pipe/flow.js'
 import { show } from '../internal/check.js'
 
-/** A property name or array index, as `pluck`, `partition` and `unique` accept. */
+/**
+ * A property name or array index, as `pluck`, `partition` and `unique` accept in place of a
+ * key function.
+ * @example
+ * ```ts
+ * const key: KeyName = 'user'
+ * await pipe([{ user: 'a' }, { user: 'a' }, { user: 'b' }], unique({ key }), toArray()) // [{ user: 'a' }, { user: 'b' }]
+ * ```
+ */
 export type KeyName = string | number | symbol
 
 /**
@@ -47,7 +55,7 @@ function checkKey(key: unknown): void {
  * await pipe([[1, 2, 3, 4], [5, 6, 7, 8]], pluck([0, 3]), toArray()) // [[1, 4], [5, 8]]
  * ```
  */
-export function pluck<T, const K extends readonly (keyof T)[]>(keys: K): Stage<T, { -readonly [I in keyof K]: T[K[I]] }>
+export function pluck<T, const K extends readonly (keyof T)[]>(key: K): Stage<T, { -readonly [I in keyof K]: T[K[I]] }>
 export function pluck<T, K extends keyof T>(key: K): Stage<T, T[K]>
 export function pluck(key: KeyName | readonly KeyName[]): Stage<unknown, unknown> {
   if (Array.isArray(key)) {

@@ -14,7 +14,7 @@ const noop = (): void => undefined
  * await pipe([1, 2, 3], map((x) => x + 1), sink(console.log)) // prints 2, 3, 4
  * ```
  */
-export function sink<T>(f: (x: T) => unknown): Sink<T, void> {
+export function sink<T>(f: (x: T) => unknown): Sink<T> {
   checkFunction('sink', 'f', f)
   return (source) =>
     drive(source, {

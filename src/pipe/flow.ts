@@ -138,7 +138,7 @@ async function driveRoot<T>(root: Source<T>, head: Step<T>): Promise<void> {
   if (r !== undefined && r !== DONE) await r
 }
 
-// eslint-disable-next-line @typescript-eslint/unbound-method
+ 
 const arrayIterator = Array.prototype[Symbol.iterator]
 
 /** An array with its own iterator: index it, reading `length` each step as the iterator would. */

@@ -1,4 +1,4 @@
-import { Flow, isSyncOnly } from '../pipe/flow.js'
+import { Flow, isSyncOnly, type Step } from '../pipe/flow.js'
 import type { Source } from '../pipe/types.js'
 import { abortable } from '../internal/abort.js'
 import { checkIterable, checkObject, checkSignal } from '../internal/check.js'
@@ -20,12 +20,18 @@ export function fromIterable<T>(iterable: Source<T>, options: { signal?: AbortSi
   const { signal } = options
   checkSignal('fromIterable', signal)
   if (signal === undefined) return isSyncOnly(iterable) ? new Flow<T>(iterable, []) : iterable
-  return abortable(isSyncOnly(iterable) ? syncAbortable(iterable, signal) : iterable, signal)
-}
-
-async function* syncAbortable<T>(iterable: Iterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  for (const x of iterable) {
-    signal.throwIfAborted()
-    yield x
-  }
+  if (!isSyncOnly(iterable)) return abortable(iterable, signal)
+  // a sync iterable never waits: checking the signal at each element is enough
+  return new Flow<T>(iterable, [
+    {
+      name: 'signal',
+      op: (down: Step<T>): Step<T> => ({
+        push(x) {
+          signal.throwIfAborted()
+          return down.push(x)
+        },
+        end: () => down.end(),
+      }),
+    },
+  ])
 }

@@ -13,7 +13,16 @@ export interface PushableOptions {
   signal?: AbortSignal
 }
 
-/** The push side of a pipeline (Streamz `Stream()` with `emit`). */
+/**
+ * The push side of a pipeline (Streamz `Stream()` with `emit`), made by {@link pushable}.
+ * @example
+ * ```ts
+ * const source: Pushable<string> = pushable<string>()
+ * source.push('hello')
+ * source.end()
+ * await pipe(source, toArray()) // ['hello']
+ * ```
+ */
 export interface Pushable<T> extends AsyncIterable<T> {
   /**
    * Put `x` in; the promise resolves once at most `highWaterMark` items are waiting (by
@@ -174,13 +183,13 @@ class PushableSource<T> implements Pushable<T>, Drivable<T> {
         if (this.stopped) {
           const f = this.failure
           this.failure = undefined
-          return f ? Promise.reject(f.error as Error) : Promise.resolve({ value: undefined, done: true })
+          return f ? Promise.reject(f.error) : Promise.resolve({ value: undefined, done: true })
         }
         if (this.ended) {
           this.stop()
           const f = this.failure
           this.failure = undefined
-          return f ? Promise.reject(f.error as Error) : Promise.resolve({ value: undefined, done: true })
+          return f ? Promise.reject(f.error) : Promise.resolve({ value: undefined, done: true })
         }
         return new Promise<IteratorResult<T>>((resolve, reject) => (this.pending = { resolve, reject }))
       },
