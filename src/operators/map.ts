@@ -2,6 +2,7 @@ import type { Stage } from '../pipe/types.js'
 import { fuse, isPromiseLike } from '../pipe/flow.js'
 import { checkFunction, checkInteger, checkObject } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
+import { interruptible } from '../internal/interruptible.js'
 
 /** Options for {@link map}. */
 export interface MapOptions {
@@ -42,8 +43,9 @@ export function map<A, B>(f: (x: A) => B | PromiseLike<B>, options: MapOptions =
 type Slot = [0 | 1 | 2, unknown]
 
 function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: number): Stage<A, B> {
-  return async function* mapConcurrentStage(source) {
-    const it = source[Symbol.asyncIterator]()
+  return (source) =>
+    interruptible(async function* mapConcurrentStage(_stop, track) {
+    const it = track(source)[Symbol.asyncIterator]()
     const slots: Slot[] = [] // in input order; `first` is the oldest not yet emitted
     let first = 0
     let ended = false // the source ended or failed
@@ -109,5 +111,5 @@ function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: numbe
     } finally {
       if (!ended) closeAll([it]) // not awaited: a source stuck in next() must not hang the consumer
     }
-  }
+  })
 }
