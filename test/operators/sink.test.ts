@@ -23,7 +23,7 @@ test('sink calls a sync f on every element in order and resolves to undefined', 
   const seen: number[] = []
   const done = pipe([1, 2, 3], map((x) => x * 2), sink((x) => seen.push(x)))
   expectTypeOf(done).toEqualTypeOf<Promise<void>>()
-  assert.equal(await done, undefined) // what f returns is dropped
+  assert.equal(await (done as Promise<unknown>), undefined) // what f returns is dropped
   assert.deepEqual(seen, [2, 4, 6])
 })
 
