@@ -46,15 +46,39 @@ const stages: Case[] = [
   ['map({ concurrency: 4 })', () => sz.map(async (x: number) => x + 1, { concurrency: 4 })],
   ['filter', () => sz.filter((x: number) => x % 2 === 0)],
   ['accumulate', () => sz.accumulate((a: number, b: number) => a + b)],
-  ['flatten', () => (s) => pipe(s, map((x: number) => [x, x]), sz.flatten())],
+  [
+    'flatten',
+    () => (s) =>
+      pipe(
+        s,
+        map((x: number) => [x, x]),
+        sz.flatten(),
+      ),
+  ],
   ['partition', () => sz.partition(2)],
   ['partition({ timeout })', (clock, signal) => sz.partition(2, { timeout: 50, clock, signal })],
   ['partition({ key })', () => sz.partition(2, { key: (x: number) => x % 2 })],
   ['slidingWindow', () => sz.slidingWindow(2)],
   ['buffer', () => sz.buffer(4)],
   ['unique', () => sz.unique()],
-  ['pluck', () => (s) => pipe(s, map((x: number) => ({ a: x })), sz.pluck('a'))],
-  ['starmap', () => (s) => pipe(s, map((x: number): [number, number] => [x, x]), sz.starmap((a: number, b: number) => a + b))],
+  [
+    'pluck',
+    () => (s) =>
+      pipe(
+        s,
+        map((x: number) => ({ a: x })),
+        sz.pluck('a'),
+      ),
+  ],
+  [
+    'starmap',
+    () => (s) =>
+      pipe(
+        s,
+        map((x: number): [number, number] => [x, x]),
+        sz.starmap((a: number, b: number) => a + b),
+      ),
+  ],
   ['slice', () => sz.slice(1, 1000)],
   ['frequencies', () => sz.frequencies()],
   ['collect', (clock) => sz.collect(sz.periodic(() => 'flush', 10, { clock }))],
@@ -85,9 +109,13 @@ for (const [name, make] of stages) {
     const src = endless()
     try {
       await assert.rejects(
-        pipe(src, make(clock), sink(() => {
-          throw new Error('downstream failed')
-        })),
+        pipe(
+          src,
+          make(clock),
+          sink(() => {
+            throw new Error('downstream failed')
+          }),
+        ),
         /downstream failed/,
       )
     } finally {
@@ -97,7 +125,9 @@ for (const [name, make] of stages) {
   })
 }
 
-for (const [name, make] of stages.filter(([n]) => ['partition({ timeout })', 'delay', 'rateLimit', 'timedWindow'].includes(n))) {
+for (const [name, make] of stages.filter(([n]) =>
+  ['partition({ timeout })', 'delay', 'rateLimit', 'timedWindow'].includes(n),
+)) {
   test(`${name}: an AbortSignal stops the chain with its reason and closes the source`, async () => {
     const clock = new FakeClock()
     const stop = autoAdvance(clock)
@@ -106,9 +136,13 @@ for (const [name, make] of stages.filter(([n]) => ['partition({ timeout })', 'de
     let seen = 0
     try {
       await assert.rejects(
-        pipe(src, make(clock, ac.signal), sink(() => {
-          if (++seen === 2) ac.abort(new Error('aborted by the test'))
-        })),
+        pipe(
+          src,
+          make(clock, ac.signal),
+          sink(() => {
+            if (++seen === 2) ac.abort(new Error('aborted by the test'))
+          }),
+        ),
         /aborted by the test/,
       )
     } finally {
@@ -140,9 +174,12 @@ for (const [name, join] of joins) {
     const a = endless()
     const b = endless()
     await assert.rejects(
-      pipe(join(a, b), sink(() => {
-        throw new Error('downstream failed')
-      })),
+      pipe(
+        join(a, b),
+        sink(() => {
+          throw new Error('downstream failed')
+        }),
+      ),
       /downstream failed/,
     )
     await new Promise((r) => setImmediate(r))
@@ -157,9 +194,12 @@ test('tee: the source closes once every branch has stopped', async () => {
   for await (const _ of a) break
   assert.equal(src.closed, false)
   await assert.rejects(
-    pipe(b, sink(() => {
-      throw new Error('downstream failed')
-    })),
+    pipe(
+      b,
+      sink(() => {
+        throw new Error('downstream failed')
+      }),
+    ),
     /downstream failed/,
   )
   assert.equal(src.closed, true)
@@ -173,9 +213,12 @@ test('periodic: break and abort stop its timer', async () => {
     const ac = new AbortController()
     let n = 0
     await assert.rejects(
-      pipe(sz.periodic(() => 1, 10, { clock, signal: ac.signal }), sink(() => {
-        if (++n === 2) ac.abort(new Error('aborted by the test'))
-      })),
+      pipe(
+        sz.periodic(() => 1, 10, { clock, signal: ac.signal }),
+        sink(() => {
+          if (++n === 2) ac.abort(new Error('aborted by the test'))
+        }),
+      ),
       /aborted by the test/,
     )
   } finally {
@@ -184,3 +227,53 @@ test('periodic: break and abort stop its timer', async () => {
   await clock.flush()
   assert.equal(clock.pending, 0)
 })
+
+/** A source that never answers until it is closed; closing settles the pending next() as done. */
+function silent(): Counted {
+  const state = {
+    closed: false,
+    pulled: 0,
+    [Symbol.asyncIterator](): AsyncIterator<number> {
+      let wake: ((r: IteratorResult<number>) => void) | undefined
+      return {
+        next() {
+          state.pulled++
+          return new Promise<IteratorResult<number>>((resolve) => (wake = resolve))
+        },
+        return() {
+          state.closed = true
+          wake?.({ value: undefined, done: true })
+          return Promise.resolve({ value: undefined, done: true })
+        },
+      }
+    },
+  }
+  return state
+}
+
+// merge and zip call return() on an input while its next() is still pending; a stage must pass
+// that on to its own source at once rather than wait for an element that may never come.
+for (const [name, make] of [
+  ...stages,
+  ['timedWindow (no signal)', (clock: FakeClock) => sz.timedWindow(10, { clock })] as Case,
+  ['collect (silent flushes)', () => sz.collect(silent())] as Case,
+]) {
+  test(`${name}: return() during a pending next() closes the source`, async () => {
+    const clock = new FakeClock()
+    const src = silent()
+    const it = pipe(src, make(clock))[Symbol.asyncIterator]()
+    let early = false // collect's flushes can answer before the source does
+    const pending = it.next().then((r) => ((early = true), r))
+    await clock.flush()
+    assert.ok(src.pulled >= 1, 'the stage never asked its source')
+    const answeredEarly = early
+    const guard = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 2000).unref())
+    const closing = it.return?.()
+    assert.notEqual(await Promise.race([closing, guard]), 'hung', 'return() hung')
+    assert.equal(src.closed, true)
+    const last = await Promise.race([pending, guard])
+    if (!answeredEarly) assert.deepEqual(last, { value: undefined, done: true })
+    await clock.flush()
+    assert.equal(clock.pending, 0, 'a timer was left behind')
+  })
+}

@@ -1,6 +1,6 @@
 /**
  * Argument checks shared by every factory: they throw at construction, naming the
- * operator, the argument and the value.
+ * operator, the argument and the value. (Kept terse: they are in every bundle.)
  * @internal
  */
 
@@ -10,29 +10,44 @@ export function show(x: unknown): string {
     ? JSON.stringify(x)
     : typeof x === 'function'
       ? `function ${x.name || '(anonymous)'}`
-      : Array.isArray(x)
-        ? `an array of length ${x.length}`
-        : x !== null && typeof x === 'object'
-          ? Object.prototype.toString.call(x)
-          : String(x)
+      : x !== null && typeof x === 'object'
+        ? Array.isArray(x)
+          ? `an array of length ${x.length}`
+          : Object.prototype.toString.call(x)
+        : String(x)
+}
+
+/** Throw `new Kind('<op>: <arg> must be <what>, got <value>')`. */
+export function fail(
+  Kind: new (message: string) => Error,
+  op: string,
+  arg: string,
+  what: string,
+  value: unknown,
+): never {
+  throw new Kind(`${op}: ${arg} must be ${what}, got ${show(value)}`)
 }
 
 export function checkFunction(op: string, arg: string, value: unknown): void {
-  if (typeof value !== 'function') throw new TypeError(`${op}: ${arg} must be a function, got ${show(value)}`)
+  if (typeof value !== 'function') fail(TypeError, op, arg, 'a function', value)
 }
 
 /** An integer ≥ `min` (0 or 1), or Infinity when `allowInfinity`. */
 export function checkInteger(op: string, arg: string, value: unknown, min: 0 | 1, allowInfinity = false): void {
-  if (typeof value !== 'number') throw new TypeError(`${op}: ${arg} must be a number, got ${show(value)}`)
+  if (typeof value !== 'number') fail(TypeError, op, arg, 'a number', value)
   if (!(Number.isInteger(value) || (allowInfinity && value === Infinity)) || value < min)
-    throw new RangeError(
-      `${op}: ${arg} must be a ${min ? 'positive' : 'non-negative'} integer${allowInfinity ? ' or Infinity' : ''}, got ${show(value)}`,
+    fail(
+      RangeError,
+      op,
+      arg,
+      `a ${min ? 'positive' : 'non-negative'} integer${allowInfinity ? ' or Infinity' : ''}`,
+      value,
     )
 }
 
 export function checkObject(op: string, arg: string, value: unknown): void {
   if (value !== undefined && (value === null || typeof value !== 'object'))
-    throw new TypeError(`${op}: ${arg} must be an options object, got ${show(value)}`)
+    fail(TypeError, op, arg, 'an options object', value)
 }
 
 export function checkIterable(op: string, arg: string, value: unknown): void {
@@ -42,10 +57,9 @@ export function checkIterable(op: string, arg: string, value: unknown): void {
     (typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function' &&
       typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function')
   )
-    throw new TypeError(`${op}: ${arg} must be an AsyncIterable or Iterable, got ${show(value)}`)
+    fail(TypeError, op, arg, 'an AsyncIterable or Iterable', value)
 }
 
 export function checkSignal(op: string, value: unknown): void {
-  if (value !== undefined && !(value instanceof AbortSignal))
-    throw new TypeError(`${op}: signal must be an AbortSignal, got ${show(value)}`)
+  if (value !== undefined && !(value instanceof AbortSignal)) fail(TypeError, op, 'signal', 'an AbortSignal', value)
 }

@@ -103,12 +103,16 @@ export class FakeClock implements Clock {
 
   /** Move time forward by `ms`, firing due timers in order. */
   async advance(ms: number): Promise<void> {
+    if (!(ms >= 0)) throw new RangeError(`FakeClock.advance: ms must be a non-negative number, got ${String(ms)}`)
     const target = this.t + ms
     await this.flush()
     for (;;) {
       let next: Timer | undefined
       for (const timer of this.timers)
-        if (timer.at <= target && (next === undefined || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq)))
+        if (
+          timer.at <= target &&
+          (next === undefined || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq))
+        )
           next = timer
       if (next === undefined) break
       this.timers = this.timers.filter((x) => x !== next)

@@ -3,7 +3,10 @@ import { closeAll } from './close-all.js'
 const DONE_RESULT: IteratorReturnResult<undefined> = { value: undefined, done: true }
 
 /** The body of a stage or source written as an async generator. */
-type Body<T> = (stop: AbortSignal, track: <U>(source: AsyncIterable<U>) => AsyncIterable<U>) => AsyncGenerator<T, void, undefined>
+type Body<T> = (
+  stop: AbortSignal,
+  track: <U>(source: AsyncIterable<U>) => AsyncIterable<U>,
+) => AsyncGenerator<T, void, undefined>
 
 /**
  * Run an async generator body so that `return()` takes effect even while a `next()` is
@@ -33,7 +36,7 @@ export function interruptible<T>(body: Body<T>, signal?: AbortSignal): AsyncIter
       let stopping = false
       const settled = (r: IteratorResult<T>): IteratorResult<T> => {
         pending--
-        return r
+        return stopping ? DONE_RESULT : r // after return(), nothing more is handed out
       }
       const failed = (e: unknown): IteratorResult<T> => {
         pending--
@@ -57,7 +60,10 @@ export function interruptible<T>(body: Body<T>, signal?: AbortSignal): AsyncIter
             ac.abort(new Error('stopped by its consumer'))
             closeAll(opened)
           }
-          return g.return(undefined).then(() => DONE_RESULT, () => DONE_RESULT)
+          return g.return(undefined).then(
+            () => DONE_RESULT,
+            () => DONE_RESULT,
+          )
         },
       }
     },

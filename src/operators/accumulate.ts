@@ -1,6 +1,6 @@
 import type { Stage } from '../pipe/types.js'
 import { fuse, isPromiseLike, type PushResult } from '../pipe/flow.js'
-import { checkFunction, checkObject } from '../internal/check.js'
+import { checkFunction, checkObject, show } from '../internal/check.js'
 
 /** Options for {@link accumulate}. */
 export interface AccumulateOptions<S> {
@@ -26,7 +26,10 @@ export interface AccumulateOptions<S> {
  * ```
  */
 export function accumulate<T>(f: (state: T, x: T) => T | PromiseLike<T>): Stage<T, T>
-export function accumulate<S, A>(f: (state: S, x: A) => S | PromiseLike<S>, options: { start: S; returnsState?: false }): Stage<A, S>
+export function accumulate<S, A>(
+  f: (state: S, x: A) => S | PromiseLike<S>,
+  options: { start: S; returnsState?: false },
+): Stage<A, S>
 export function accumulate<S, A, B>(
   f: (state: S, x: A) => readonly [S, B] | PromiseLike<readonly [S, B]>,
   options: { start: S; returnsState: true },
@@ -45,7 +48,7 @@ export function accumulate(
     const emit = (r: unknown): PushResult => {
       if (returnsState) {
         if (!Array.isArray(r) || r.length !== 2)
-          throw new TypeError(`accumulate: with returnsState, f must return [state, emitted], got ${String(r)}`)
+          throw new TypeError(`accumulate: with returnsState, f must return [state, emitted], got ${show(r)}`)
         state = r[0]
         return down.push(r[1])
       }

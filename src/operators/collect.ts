@@ -1,6 +1,7 @@
 import type { Stage } from '../pipe/types.js'
 import { checkIterable } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
+import { interruptible } from '../internal/interruptible.js'
 import { toAsync } from '../pipe/flow.js'
 
 type Pulled<T> = { which: 0 | 1; ok: true; r: IteratorResult<T> } | { which: 0 | 1; ok: false; error: unknown }
@@ -34,45 +35,48 @@ function pullFrom<T>(it: AsyncIterator<T>, which: 0 | 1): Promise<Pulled<T>> {
  */
 export function collect<T>(flushes: AsyncIterable<unknown> | Iterable<unknown>): Stage<T, T[]> {
   checkIterable('collect', 'flushes', flushes)
-  return async function* collectStage(source) {
-    const src = source[Symbol.asyncIterator]()
-    let flu: AsyncIterator<unknown> | undefined
-    let srcOpen = true
-    let fluOpen = true
-    try {
-      flu = toAsync(flushes)[Symbol.asyncIterator]()
-      let held: T[] = []
-      let srcPull: Promise<Pulled<T>> | undefined
-      let fluPull: Promise<Pulled<unknown>> | undefined
-      for (;;) {
-        if (srcOpen) srcPull ??= pullFrom(src, 0)
-        fluPull ??= pullFrom(flu, 1)
-        const ev: Pulled<unknown> = srcOpen ? await Promise.race([srcPull as Promise<Pulled<T>>, fluPull]) : await fluPull
-        if (ev.which === 0) srcPull = undefined
-        else fluPull = undefined
-        if (!ev.ok) {
-          if (ev.which === 0) srcOpen = false
-          else fluOpen = false
-          throw ev.error
-        }
-        if (ev.which === 0) {
+  return (source) =>
+    interruptible(async function* collectStage(_stop, track) {
+      const src = track(source)[Symbol.asyncIterator]()
+      let flu: AsyncIterator<unknown> | undefined
+      let srcOpen = true
+      let fluOpen = true
+      try {
+        flu = track(toAsync(flushes))[Symbol.asyncIterator]()
+        let held: T[] = []
+        let srcPull: Promise<Pulled<T>> | undefined
+        let fluPull: Promise<Pulled<unknown>> | undefined
+        for (;;) {
+          if (srcOpen) srcPull ??= pullFrom(src, 0)
+          fluPull ??= pullFrom(flu, 1)
+          const ev: Pulled<unknown> = srcOpen
+            ? await Promise.race([srcPull as Promise<Pulled<T>>, fluPull])
+            : await fluPull
+          if (ev.which === 0) srcPull = undefined
+          else fluPull = undefined
+          if (!ev.ok) {
+            if (ev.which === 0) srcOpen = false
+            else fluOpen = false
+            throw ev.error
+          }
+          if (ev.which === 0) {
+            if (ev.r.done === true) {
+              srcOpen = false
+              if (held.length === 0) return
+            } else held.push(ev.r.value as T)
+            continue
+          }
           if (ev.r.done === true) {
-            srcOpen = false
-            if (held.length === 0) return
-          } else held.push(ev.r.value as T)
-          continue
+            fluOpen = false
+            return
+          }
+          const out = held
+          held = []
+          yield out
+          if (!srcOpen) return
         }
-        if (ev.r.done === true) {
-          fluOpen = false
-          return
-        }
-        const out = held
-        held = []
-        yield out
-        if (!srcOpen) return
+      } finally {
+        closeAll([srcOpen ? src : undefined, fluOpen ? flu : undefined])
       }
-    } finally {
-      closeAll([srcOpen ? src : undefined, fluOpen ? flu : undefined])
-    }
-  }
+    })
 }

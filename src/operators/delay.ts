@@ -3,6 +3,7 @@ import { abortable } from '../internal/abort.js'
 import { checkObject, checkSignal } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
+import { interruptible } from '../internal/interruptible.js'
 
 /** Options for {@link delay}. */
 export interface DelayOptions {
@@ -31,10 +32,11 @@ export function delay<T>(ms: number | string, options: DelayOptions = {}): Stage
   checkObject('delay', 'options', options)
   const { clock = realClock, signal } = options
   checkSignal('delay', signal)
-  return async function* delayStage(source) {
-    for await (const x of abortable(source, signal)) {
-      await clock.sleep(wait, signal)
-      yield x
-    }
-  }
+  return (source) =>
+    interruptible(async function* delayStage(stop, track) {
+      for await (const x of abortable(track(source), signal)) {
+        await clock.sleep(wait, stop)
+        yield x
+      }
+    }, signal)
 }

@@ -2,7 +2,6 @@ import type { Stage } from '../pipe/types.js'
 import { fuse, isPromiseLike } from '../pipe/flow.js'
 import { checkFunction, checkInteger, checkObject } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
-import { interruptible } from '../internal/interruptible.js'
 
 /** Options for {@link map}. */
 export interface MapOptions {
@@ -43,9 +42,23 @@ export function map<A, B>(f: (x: A) => B | PromiseLike<B>, options: MapOptions =
 type Slot = [0 | 1 | 2, unknown]
 
 function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: number): Stage<A, B> {
-  return (source) =>
-    interruptible(async function* mapConcurrentStage(_stop, track) {
-    const it = track(source)[Symbol.asyncIterator]()
+  return (source) => ({
+    [Symbol.asyncIterator]() {
+      // An async generator queues return() behind a pending next(); closing the source
+      // first lets a next() that waits on a silent source settle, so return() is prompt.
+      const it = source[Symbol.asyncIterator]()
+      const g = mapConcurrentStage(it)
+      return {
+        next: () => g.next(),
+        return() {
+          closeAll([it])
+          return g.return()
+        },
+      }
+    },
+  })
+
+  async function* mapConcurrentStage(it: AsyncIterator<A>): AsyncGenerator<B, void, undefined> {
     const slots: Slot[] = [] // in input order; `first` is the oldest not yet emitted
     let first = 0
     let ended = false // the source ended or failed
@@ -67,7 +80,11 @@ function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: numbe
       }
       try {
         const y = f(x)
-        if (isPromiseLike(y)) y.then((v) => settle(1, v), (e: unknown) => settle(2, e))
+        if (isPromiseLike(y))
+          y.then(
+            (v) => settle(1, v),
+            (e: unknown) => settle(2, e),
+          )
         else settle(1, y)
       } catch (e) {
         settle(2, e)
@@ -111,5 +128,5 @@ function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: numbe
     } finally {
       if (!ended) closeAll([it]) // not awaited: a source stuck in next() must not hang the consumer
     }
-  })
+  }
 }

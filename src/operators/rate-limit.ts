@@ -3,6 +3,7 @@ import { abortable } from '../internal/abort.js'
 import { checkObject, checkSignal } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
+import { interruptible } from '../internal/interruptible.js'
 
 /** Options for {@link rateLimit}. */
 export interface RateLimitOptions {
@@ -29,13 +30,14 @@ export function rateLimit<T>(ms: number | string, options: RateLimitOptions = {}
   checkObject('rateLimit', 'options', options)
   const { clock = realClock, signal } = options
   checkSignal('rateLimit', signal)
-  return async function* rateLimitStage(source) {
-    let next = -Infinity
-    for await (const x of abortable(source, signal)) {
-      const now = clock.now()
-      if (now < next) await clock.sleep(next - now, signal)
-      next = clock.now() + gap
-      yield x
-    }
-  }
+  return (source) =>
+    interruptible(async function* rateLimitStage(stop, track) {
+      let next = -Infinity
+      for await (const x of abortable(track(source), signal)) {
+        const now = clock.now()
+        if (now < next) await clock.sleep(next - now, stop)
+        next = clock.now() + gap
+        yield x
+      }
+    }, signal)
 }

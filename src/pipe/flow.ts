@@ -13,7 +13,7 @@
 import type { Source } from './types.js'
 
 /** Returned by `Step.push` when downstream wants nothing more: stop pulling and close the source. */
-export const DONE: unique symbol = Symbol('streamz-ts.done')
+export const DONE: unique symbol = Symbol('done')
 export type Done = typeof DONE
 /** `undefined` to go on, `DONE` to stop, or a promise of either while downstream is busy. */
 export type PushResult = void | Done | PromiseLike<void | Done>
@@ -40,7 +40,7 @@ export interface NamedOp {
 }
 
 /** Objects that can push their elements into a Step themselves (Flow, pushable, merge). */
-export const DRIVE: unique symbol = Symbol('streamz-ts.drive')
+export const DRIVE: unique symbol = Symbol('drive')
 export interface Drivable<T> extends AsyncIterable<T> {
   [DRIVE](step: Step<T>): Promise<void>
 }
@@ -138,7 +138,6 @@ async function driveRoot<T>(root: Source<T>, head: Step<T>): Promise<void> {
   if (r !== undefined && r !== DONE) await r
 }
 
- 
 const arrayIterator = Array.prototype[Symbol.iterator]
 
 /** An array with its own iterator: index it, reading `length` each step as the iterator would. */
@@ -158,7 +157,7 @@ async function driveArray<T>(arr: readonly T[], head: Step<T>): Promise<void> {
   if (r !== undefined && r !== DONE) await r
 }
 
-const DONE_RESULT: IteratorReturnResult<undefined> = { value: undefined, done: true }
+export const DONE_RESULT: IteratorReturnResult<undefined> = { value: undefined, done: true }
 
 /**
  * A Flow read with `for await`: one root element at a time goes through the steps into
@@ -194,7 +193,9 @@ function iterateFlow<T>(root: Source<unknown>, ops: readonly NamedOp[]): AsyncIt
         if (it === undefined) {
           head = compose(ops, { push: (x) => void out.push(x as T), end() {} })
           sync = isSyncOnly(root)
-          it = sync ? (root as Iterable<unknown>)[Symbol.iterator]() : (root as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+          it = sync
+            ? (root as Iterable<unknown>)[Symbol.iterator]()
+            : (root as AsyncIterable<unknown>)[Symbol.asyncIterator]()
         }
         let n: IteratorResult<unknown>
         try {
@@ -203,6 +204,7 @@ function iterateFlow<T>(root: Source<unknown>, ops: readonly NamedOp[]): AsyncIt
           over = true // a failed next() finishes the root, as in for...of
           throw e
         }
+        if (over) return DONE_RESULT // return() was called while the root was being read
         let r: PushResult
         try {
           if (n.done === true) {

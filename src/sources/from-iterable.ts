@@ -30,7 +30,10 @@ export function fromIterable<T>(iterable: Source<T>, options: { signal?: AbortSi
           signal.throwIfAborted()
           return down.push(x)
         },
-        end: () => down.end(),
+        end() {
+          signal.throwIfAborted()
+          return down.end()
+        },
       }),
     },
   ])

@@ -186,7 +186,7 @@ test('bad arguments throw at construction', () => {
 // in `end`, so an abort is missed when no element is left: an empty array with an aborted signal
 // ends normally, and an abort after the last element makes next() resolve done. The async path
 // (abortable) rejects with signal.reason in both cases. Fix: `end() { signal.throwIfAborted(); return down.end() }`.
-test('abort is reported even when the sync iterable has nothing left', { todo: 'src bug: sync path ignores abort at end' }, async () => {
+test('abort is reported even when the sync iterable has nothing left', async () => {
   const reason = new Error('aborted')
   await assert.rejects(pipe(fromIterable([], { signal: AbortSignal.abort(reason) }), toArray()), (e) => e === reason)
   const ac = new AbortController()
