@@ -4,6 +4,7 @@ import { abortable } from '../internal/abort.js'
 import { checkObject, checkSignal, show } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
+import { interruptible } from '../internal/interruptible.js'
 
 /** Options for {@link files}. */
 export interface FilesOptions {
@@ -25,7 +26,8 @@ const MAGIC = /[*?[\]{}]/
  * other path is watched for that one file. Directories are never emitted. The path is
  * polled every `pollInterval`; each path is emitted once, in sorted order within one poll.
  * A directory that does not exist yet emits nothing until it does. Never ends by itself:
- * stop it with `break` or `signal` (no timer is left behind); an error reading the directory
+ * stop it with `break` or `signal`, which cancel the timer at once, even while a `next()` is
+ * waiting (no timer is left behind); an error reading the directory
  * (other than its absence) ends it with that error.
  * @param globOrDir - a directory, a glob such as `'data/*.csv'`, or a file path
  * @param options - `{ pollInterval = '100ms', clock, signal }`
@@ -61,12 +63,15 @@ export function files(globOrDir: string, options: FilesOptions = {}): AsyncItera
     }
   }
 
-  async function* filesStage(): AsyncGenerator<string> {
+  // `stop` fires on `signal` and on return() during a pending next(): the sleep takes it
+  async function* filesStage(stop: AbortSignal): AsyncGenerator<string, void, undefined> {
     const seen = new Set<string>()
     for (;;) {
-      signal?.throwIfAborted()
+      stop.throwIfAborted()
       const fresh: string[] = []
-      for (const p of await list()) {
+      const found = await list()
+      stop.throwIfAborted()
+      for (const p of found) {
         if (seen.has(p)) continue
         let isDir: boolean
         try {
@@ -80,10 +85,10 @@ export function files(globOrDir: string, options: FilesOptions = {}): AsyncItera
       }
       fresh.sort()
       for (const p of fresh) yield p
-      await clock.sleep(interval, signal)
+      await clock.sleep(interval, stop)
     }
   }
-  return abortable({ [Symbol.asyncIterator]: filesStage }, signal)
+  return abortable(interruptible(filesStage, signal), signal)
 }
 
 function isMissing(e: unknown): boolean {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { abortable } from '../internal/abort.js'
 import { checkObject, checkSignal, show } from '../internal/check.js'
+import { interruptible } from '../internal/interruptible.js'
 
 /** Options for {@link fromProcess}. */
 export interface FromProcessOptions {
@@ -26,7 +27,8 @@ const STDERR_LINES = 10
  * full pipe pauses the process). Ends when the process has exited with code 0; a non-zero
  * exit or a death by signal fails after the lines already read, with an error naming the
  * command, the code and the last lines of stderr. `break`, an error downstream and an abort
- * kill the process with SIGTERM and wait for it to exit.
+ * kill the process with SIGTERM and wait for it to exit, even while a `next()` is waiting
+ * for a silent process (as when `merge` or `zip` close it).
  * @param cmd - the program to run (looked up in `PATH`)
  * @param args - its arguments, passed as they are (no shell quoting)
  * @param options - `{ cwd, env, keepDelimiter = true, signal }`
@@ -35,7 +37,11 @@ const STDERR_LINES = 10
  * await pipe(fromProcess('git', ['log', '--oneline'], { keepDelimiter: false }), sink(console.log))
  * ```
  */
-export function fromProcess(cmd: string, args: readonly string[] = [], options: FromProcessOptions = {}): AsyncIterable<string> {
+export function fromProcess(
+  cmd: string,
+  args: readonly string[] = [],
+  options: FromProcessOptions = {},
+): AsyncIterable<string> {
   if (typeof cmd !== 'string' || cmd === '')
     throw new TypeError(`fromProcess: cmd must be a non-empty string, got ${show(cmd)}`)
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string'))
@@ -52,8 +58,10 @@ export function fromProcess(cmd: string, args: readonly string[] = [], options: 
   const argv = [...args]
   const name = [cmd, ...argv].join(' ')
 
-  async function* fromProcessStage(): AsyncGenerator<string> {
-    signal?.throwIfAborted()
+  // `stop` fires on `signal` and on return() during a pending next() (a silent process):
+  // it kills the process and ends the read of its output, so the finally runs at once
+  async function* fromProcessStage(stop: AbortSignal): AsyncGenerator<string, void, undefined> {
+    stop.throwIfAborted()
     const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''
     child.stderr.setEncoding('utf8')
@@ -73,11 +81,11 @@ export function fromProcess(cmd: string, args: readonly string[] = [], options: 
       child.once('close', (code, sig) => resolve([code, sig]))
       child.once('error', () => resolve([null, null]))
     })
-    const onAbort = (): void => {
+    const onStop = (): void => {
       child.kill('SIGTERM')
-      child.stdout.destroy(signal?.reason as Error)
+      child.stdout.destroy(stop.reason as Error)
     }
-    signal?.addEventListener('abort', onAbort, { once: true })
+    stop.addEventListener('abort', onStop, { once: true })
     try {
       child.stdout.setEncoding('utf8')
       let pending = ''
@@ -93,16 +101,19 @@ export function fromProcess(cmd: string, args: readonly string[] = [], options: 
       }
       if (pending !== '') yield pending
       const [code, sig] = await closed
-      signal?.throwIfAborted()
+      stop.throwIfAborted()
       if (spawnError !== undefined)
         throw new Error(`fromProcess: cannot run ${show(name)}: ${spawnError.message}`, { cause: spawnError })
       if (code !== 0) {
         const how = sig !== null ? `was killed by ${sig}` : `exited with code ${code}`
-        const tail = stderr.split('\n').filter((l) => l.trim() !== '').slice(-STDERR_LINES)
+        const tail = stderr
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .slice(-STDERR_LINES)
         throw new Error(`fromProcess: ${show(name)} ${how}${tail.length > 0 ? `; stderr:\n${tail.join('\n')}` : ''}`)
       }
     } finally {
-      signal?.removeEventListener('abort', onAbort)
+      stop.removeEventListener('abort', onStop)
       if (child.exitCode === null && child.signalCode === null && spawnError === undefined) {
         child.kill('SIGTERM')
         await exited
@@ -111,5 +122,5 @@ export function fromProcess(cmd: string, args: readonly string[] = [], options: 
       child.stderr.destroy()
     }
   }
-  return abortable({ [Symbol.asyncIterator]: fromProcessStage }, signal)
+  return abortable(interruptible(fromProcessStage, signal), signal)
 }

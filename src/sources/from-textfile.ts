@@ -3,6 +3,7 @@ import { abortable } from '../internal/abort.js'
 import { checkObject, checkSignal, show } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
+import { interruptible } from '../internal/interruptible.js'
 
 /** Options for {@link fromTextfile}. */
 export interface FromTextfileOptions {
@@ -30,7 +31,8 @@ const CHUNK = 64 * 1024
  * part without one can be told apart; pass `keepDelimiter: false` to strip it. The file is
  * opened at the first `next()` and read in chunks, so memory stays small whatever its size.
  * Without `follow` it ends at the end of the file, emitting an unterminated last part as it
- * is. With `follow` it never ends (stop it with `break` or `signal`): at the end of the file
+ * is. With `follow` it never ends (stop it with `break` or `signal`, which take effect at
+ * once, even while a `next()` is waiting for data): at the end of the file
  * it polls every `pollInterval` for appended data, an unterminated last part is held until
  * its delimiter arrives, and a file that shrinks (truncated) is read again from its start.
  * The file is closed on end, error, `break` and abort; a missing file rejects the first
@@ -66,10 +68,13 @@ export function fromTextfile(path: string, options: FromTextfileOptions = {}): A
   const interval = toMs('fromTextfile', 'pollInterval', pollInterval)
   checkSignal('fromTextfile', signal)
 
-  async function* fromTextfileStage(): AsyncGenerator<string> {
-    signal?.throwIfAborted()
+  // `stop` fires on `signal` and on return() during a pending next(): the poll sleep takes it,
+  // and it is checked after each read, so a pending next() settles and the file is closed
+  async function* fromTextfileStage(stop: AbortSignal): AsyncGenerator<string, void, undefined> {
+    stop.throwIfAborted()
     const fh = await open(path, 'r')
     try {
+      stop.throwIfAborted()
       let pos = fromEnd ? (await fh.stat()).size : 0
       const buf = Buffer.allocUnsafe(CHUNK)
       let decoder = new TextDecoder()
@@ -77,8 +82,9 @@ export function fromTextfile(path: string, options: FromTextfileOptions = {}): A
       /** where in `pending` the delimiter may start: earlier positions were searched already */
       let scanFrom = 0
       for (;;) {
-        signal?.throwIfAborted()
+        stop.throwIfAborted()
         const { bytesRead } = await fh.read(buf, 0, CHUNK, pos)
+        stop.throwIfAborted()
         if (bytesRead > 0) {
           pos += bytesRead
           pending += decoder.decode(buf.subarray(0, bytesRead), { stream: true })
@@ -98,7 +104,9 @@ export function fromTextfile(path: string, options: FromTextfileOptions = {}): A
           if (pending !== '') yield pending
           return
         }
-        if ((await fh.stat()).size < pos) {
+        const { size } = await fh.stat()
+        stop.throwIfAborted()
+        if (size < pos) {
           // truncated (a log rotated by copy-and-truncate): start over
           pos = 0
           decoder = new TextDecoder()
@@ -106,11 +114,11 @@ export function fromTextfile(path: string, options: FromTextfileOptions = {}): A
           scanFrom = 0
           continue
         }
-        await clock.sleep(interval, signal)
+        await clock.sleep(interval, stop)
       }
     } finally {
       await fh.close()
     }
   }
-  return abortable({ [Symbol.asyncIterator]: fromTextfileStage }, signal)
+  return abortable(interruptible(fromTextfileStage, signal), signal)
 }

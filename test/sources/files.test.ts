@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { files } from '../../src/sources/files.js'
 import { FakeClock } from '../../src/internal/clock.js'
+import { merge } from '../../src/operators/merge.js'
 
 let root: string
 before(async () => {
@@ -22,6 +23,21 @@ async function until(cond: () => boolean, what = 'condition'): Promise<void> {
   }
   throw new Error(`timed out waiting for ${what}`)
 }
+
+/** `p`, or a failure after 2 s of real time: a guard against a hang, not a timing assertion. */
+async function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} hung`)), 2000)
+  })
+  try {
+    return await Promise.race([p, guard])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const DONE = { value: undefined, done: true }
 
 /** Consume `src` in the background until `stop` is set; returns what was seen. */
 function consume(src: AsyncIterable<string>) {
@@ -107,7 +123,10 @@ test('files on a plain file path emits it once', async () => {
   const it = files(file, { clock, signal: ac.signal })[Symbol.asyncIterator]()
   assert.deepEqual(await it.next(), { value: file, done: false })
   let got: unknown
-  const p = it.next().then((r) => (got = r), (e: unknown) => (got = e))
+  const p = it.next().then(
+    (r) => (got = r),
+    (e: unknown) => (got = e),
+  )
   for (let i = 0; i < 3; i++) {
     await until(() => clock.pending === 1, 'sleeping')
     await clock.advance(100)
@@ -138,6 +157,34 @@ test('files: abort while polling rejects with the reason and cancels the timer',
   await assert.rejects(p, (e) => e === reason)
   await until(() => clock.pending === 0, 'the timer to go')
   await assert.rejects(it.next(), (e) => e === reason)
+})
+
+test('files: return() while a next() waits for the next poll cancels the timer and ends that next()', async () => {
+  const dir = await mkdtemp(join(root, 'return-'))
+  const clock = new FakeClock()
+  const it = files(dir, { clock })[Symbol.asyncIterator]()
+  const pending = it.next() // an empty directory: nothing to emit, so it sleeps
+  await until(() => clock.pending === 1, 'sleeping')
+  assert.deepEqual(await within(it.return!(), 'return()'), DONE)
+  assert.deepEqual(await within(pending, 'the pending next()'), DONE)
+  assert.equal(clock.pending, 0)
+  await writeFile(join(dir, 'late.txt'), 'x')
+  await clock.advance(1000)
+  assert.equal(clock.pending, 0)
+  assert.deepEqual(await it.next(), DONE)
+})
+
+test('files: merge closing it on break cancels its waiting timer', async () => {
+  const dir = await mkdtemp(join(root, 'merge-'))
+  const clock = new FakeClock()
+  const seen: unknown[] = []
+  for await (const x of merge(files(dir, { clock }), [1])) {
+    seen.push(x)
+    await until(() => clock.pending === 1, 'files to sleep')
+    break
+  }
+  assert.deepEqual(seen, [1])
+  await until(() => clock.pending === 0, 'the timer to go')
 })
 
 test('files: a path through a file is treated as absent; an invalid path ends with its error', async () => {

@@ -1,12 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, realpathSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fromProcess } from '../../src/sources/from-process.js'
 import { pipe } from '../../src/pipe/pipe.js'
 import { toArray } from '../../src/operators/to-array.js'
+import { merge } from '../../src/operators/merge.js'
 
 const sh = (script: string) => ['/bin/sh', ['-c', script]] as const
 
@@ -16,6 +17,28 @@ function alive(pid: number): boolean {
     return true
   } catch {
     return false
+  }
+}
+
+/** `p`, or a failure after 2 s of real time: a guard against a hang, not a timing assertion. */
+async function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} hung`)), 2000)
+  })
+  try {
+    return await Promise.race([p, guard])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Poll `cond` until it holds, failing after 2 s of real time (a guard: processes run in real time). */
+async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 2000
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise<void>((r) => setTimeout(r, 5))
   }
 }
 
@@ -129,13 +152,55 @@ test('fromProcess: abort rejects the pending next() with the reason and kills th
   assert.equal(alive(pid), false)
 })
 
+test('fromProcess: return() while a next() waits for a silent process kills it and ends that next()', async () => {
+  const it = fromProcess(...sh('echo $$; exec sleep 60'))[Symbol.asyncIterator]()
+  const pid = Number((await it.next()).value)
+  assert.ok(pid > 0)
+  try {
+    const pending = it.next() // nothing more to read
+    for (let i = 0; i < 3; i++) await new Promise<void>((r) => setImmediate(r)) // let it wait on the process
+    assert.deepEqual(await within(it.return!(), 'return()'), { value: undefined, done: true })
+    assert.deepEqual(await within(pending, 'the pending next()'), { value: undefined, done: true })
+    assert.equal(alive(pid), false)
+    assert.deepEqual(await it.next(), { value: undefined, done: true })
+  } finally {
+    if (alive(pid)) process.kill(pid, 'SIGKILL') // only when the test failed
+  }
+})
+
+test('fromProcess: merge closing it on break kills the silent process', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'streamz-proc-'))
+  const pidFile = join(dir, 'pid')
+  let pid = 0
+  try {
+    // the process writes its pid to a file and stays silent on stdout
+    const src = fromProcess('/bin/sh', ['-c', 'echo $$ > "$0.tmp" && mv "$0.tmp" "$0" && exec sleep 60', pidFile])
+    const seen: unknown[] = []
+    for await (const x of merge(src, [1])) {
+      seen.push(x)
+      await until(() => existsSync(pidFile), 'the process to start')
+      pid = Number(await readFile(pidFile, 'utf8'))
+      break
+    }
+    assert.deepEqual(seen, [1])
+    assert.ok(pid > 0)
+    await until(() => !alive(pid), 'the process to be killed')
+  } finally {
+    if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL') // only when the test failed
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
 test('fromProcess checks its arguments at construction', () => {
   assert.throws(() => fromProcess(''), { name: 'TypeError', message: /fromProcess: cmd/ })
   assert.throws(() => fromProcess('ls', 'a' as unknown as string[]), /fromProcess: args must be an array of strings/)
   assert.throws(() => fromProcess('ls', [1 as unknown as string]), /fromProcess: args/)
   assert.throws(() => fromProcess('ls', [], { cwd: 1 as unknown as string }), /fromProcess: cwd/)
   assert.throws(() => fromProcess('ls', [], { env: 'x' as unknown as NodeJS.ProcessEnv }), /fromProcess: env/)
-  assert.throws(() => fromProcess('ls', [], { keepDelimiter: 'no' as unknown as boolean }), /fromProcess: keepDelimiter/)
+  assert.throws(
+    () => fromProcess('ls', [], { keepDelimiter: 'no' as unknown as boolean }),
+    /fromProcess: keepDelimiter/,
+  )
   assert.throws(() => fromProcess('ls', [], null as unknown as object), /fromProcess: options/)
   assert.throws(() => fromProcess('ls', [], { signal: {} as AbortSignal }), /fromProcess: signal/)
 })

@@ -8,6 +8,7 @@ import { fromTextfile } from '../../src/sources/from-textfile.js'
 import { FakeClock } from '../../src/internal/clock.js'
 import { pipe } from '../../src/pipe/pipe.js'
 import { toArray } from '../../src/operators/to-array.js'
+import { merge } from '../../src/operators/merge.js'
 
 let root: string
 let n = 0
@@ -36,6 +37,21 @@ function openFds(path: string): number {
   }
   return count
 }
+
+/** `p`, or a failure after 2 s of real time: a guard against a hang, not a timing assertion. */
+async function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} hung`)), 2000)
+  })
+  try {
+    return await Promise.race([p, guard])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const DONE = { value: undefined, done: true }
 
 async function until(cond: () => boolean, what = 'condition'): Promise<void> {
   for (let i = 0; i < 20_000; i++) {
@@ -66,7 +82,10 @@ test('fromTextfile: a custom delimiter and a UTF-8 character split across read c
   // the two-character delimiter straddles the first chunk boundary
   const p1 = await file('x'.repeat(CHUNK - 1) + '||' + 'tail')
   const a = await pipe(fromTextfile(p1, { delimiter: '||' }), toArray())
-  assert.deepEqual(a.map((s) => s.length), [CHUNK + 1, 4])
+  assert.deepEqual(
+    a.map((s) => s.length),
+    [CHUNK + 1, 4],
+  )
   assert.ok(a[0]?.endsWith('x||'))
   // a two-byte character straddles it
   const p2 = await file('y'.repeat(CHUNK - 1) + 'é;€;end')
@@ -195,6 +214,37 @@ test('fromTextfile: abort while following rejects with the reason, cancels the t
   assert.equal(clock.pending, 0)
 })
 
+test('fromTextfile with follow: return() while a next() waits for data closes the file and ends that next()', async () => {
+  const p = await file('x\n')
+  const clock = new FakeClock()
+  const it = fromTextfile(p, { follow: true, clock })[Symbol.asyncIterator]()
+  assert.deepEqual(await it.next(), { value: 'x\n', done: false })
+  const pending = it.next() // nothing more to read: it sleeps until the next poll
+  await until(() => clock.pending === 1, 'the end of the file')
+  assert.equal(openFds(p), 1)
+  assert.deepEqual(await within(it.return!(), 'return()'), DONE)
+  assert.deepEqual(await within(pending, 'the pending next()'), DONE)
+  assert.equal(openFds(p), 0)
+  assert.equal(clock.pending, 0)
+  await appendFile(p, 'y\n')
+  await clock.advance(1000)
+  assert.deepEqual(await it.next(), DONE)
+})
+
+test('fromTextfile with follow: merge closing it on break closes the file', async () => {
+  const p = await file('')
+  const clock = new FakeClock()
+  const seen: unknown[] = []
+  for await (const x of merge(fromTextfile(p, { follow: true, clock }), [1])) {
+    seen.push(x)
+    await until(() => clock.pending === 1 && openFds(p) === 1, 'the end of the file')
+    break
+  }
+  assert.deepEqual(seen, [1])
+  await until(() => openFds(p) === 0, 'the file to close')
+  assert.equal(clock.pending, 0)
+})
+
 test('fromTextfile checks its arguments at construction', () => {
   assert.throws(() => fromTextfile(''), { name: 'TypeError', message: /fromTextfile: path/ })
   assert.throws(() => fromTextfile(1 as unknown as string), /fromTextfile: path .*1/)
@@ -202,7 +252,10 @@ test('fromTextfile checks its arguments at construction', () => {
   assert.throws(() => fromTextfile('f', { follow: 'yes' as unknown as boolean }), /fromTextfile: follow .*"yes"/)
   assert.throws(() => fromTextfile('f', { fromEnd: 1 as unknown as boolean }), /fromTextfile: fromEnd/)
   assert.throws(() => fromTextfile('f', { keepDelimiter: null as unknown as boolean }), /fromTextfile: keepDelimiter/)
-  assert.throws(() => fromTextfile('f', { pollInterval: -1 }), { name: 'RangeError', message: /fromTextfile: pollInterval/ })
+  assert.throws(() => fromTextfile('f', { pollInterval: -1 }), {
+    name: 'RangeError',
+    message: /fromTextfile: pollInterval/,
+  })
   assert.throws(() => fromTextfile('f', { pollInterval: 'soon' }), /fromTextfile: pollInterval/)
   assert.throws(() => fromTextfile('f', null as unknown as object), /fromTextfile: options/)
   assert.throws(() => fromTextfile('f', { signal: {} as AbortSignal }), /fromTextfile: signal/)

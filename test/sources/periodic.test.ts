@@ -2,7 +2,23 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { periodic } from '../../src/sources/periodic.js'
 import { FakeClock } from '../../src/internal/clock.js'
+import { merge } from '../../src/operators/merge.js'
 import { settle } from '../helpers.js'
+
+/** `p`, or a failure after 2 s of real time: a guard against a hang, not a timing assertion. */
+async function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} hung`)), 2000)
+  })
+  try {
+    return await Promise.race([p, guard])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const DONE = { value: undefined, done: true }
 
 test('periodic calls fn at once, then every ms, and emits its results', async () => {
   const clock = new FakeClock()
@@ -123,6 +139,55 @@ test('periodic: abort while waiting rejects with the reason and cancels the time
   await assert.rejects(it.next(), (e) => e === reason)
   await clock.advance(1000)
   assert.equal(n, 1)
+})
+
+test('periodic: return() while a next() waits for the timer cancels the timer and ends that next()', async () => {
+  const clock = new FakeClock()
+  let n = 0
+  const it = periodic(() => ++n, 100, { clock })[Symbol.asyncIterator]()
+  assert.deepEqual(await it.next(), { value: 1, done: false })
+  const pending = it.next()
+  await settle()
+  assert.equal(clock.pending, 1)
+  assert.deepEqual(await within(it.return!(), 'return()'), DONE)
+  assert.deepEqual(await within(pending, 'the pending next()'), DONE)
+  assert.equal(clock.pending, 0)
+  await clock.advance(1000)
+  assert.equal(n, 1)
+  assert.deepEqual(await it.next(), DONE)
+})
+
+test('periodic: return() while an async fn is pending ends that next() without waiting for fn', async () => {
+  const clock = new FakeClock()
+  let calls = 0
+  const it = periodic(() => (calls++, new Promise<number>(() => {})), 100, { clock })[Symbol.asyncIterator]()
+  const pending = it.next()
+  await settle()
+  assert.equal(calls, 1)
+  assert.deepEqual(await within(it.return!(), 'return()'), DONE)
+  assert.deepEqual(await within(pending, 'the pending next()'), DONE)
+  assert.equal(clock.pending, 0)
+  assert.equal(calls, 1)
+})
+
+test('periodic: merge closing it on break cancels its waiting timer', async () => {
+  const clock = new FakeClock()
+  const seen: unknown[] = []
+  for await (const x of merge(
+    periodic(() => 'tick', 100, { clock }),
+    [1],
+  )) {
+    seen.push(x)
+    if (seen.length === 2) {
+      // both first elements are out: merge has asked periodic again, which now sleeps
+      await settle()
+      assert.equal(clock.pending, 1)
+      break
+    }
+  }
+  assert.deepEqual([...seen].sort(), [1, 'tick'])
+  await settle()
+  assert.equal(clock.pending, 0)
 })
 
 test('periodic checks its arguments at construction', () => {
