@@ -114,18 +114,20 @@ function summaryTable(done: Done[]): string[] {
 
 function memoryTable(rows: MemOutcome[]): string[] {
   const lines = [
-    `| workload | implementation | peak RSS growth (MiB) | peak heapUsed growth (MiB) | RSS and heapUsed ≤ ${String(MEM_TARGET_MIB)} MiB | peak live heap growth (MiB) |`,
-    '| --- | --- | ---: | ---: | :---: | ---: |',
+    `| workload | implementation | peak RSS growth (MiB) | peak heapUsed growth (MiB) | peak live heap growth (MiB) | RSS and live heap ≤ ${String(MEM_TARGET_MIB)} MiB |`,
+    '| --- | --- | ---: | ---: | ---: | :---: |',
   ]
   const limit = MEM_TARGET_MIB * 1024 * 1024
   for (const m of rows) {
     if (m.r === undefined) {
-      lines.push(`| ${m.workload} | ${m.name} | – | – | skipped: ${m.skip ?? ''} | – |`)
+      lines.push(`| ${m.workload} | ${m.name} | – | – | – | skipped: ${m.skip ?? ''} |`)
       continue
     }
-    const ok = m.r.rss <= limit && m.r.heapUsed <= limit
+    // the target is on memory the process takes (RSS) and holds (live heap); raw heapUsed is shown
+    // for information, as it mostly counts young-generation garbage awaiting a scavenge
+    const ok = m.r.rss <= limit && m.r.liveHeap <= limit
     lines.push(
-      `| ${m.workload} | ${m.name === 'streamz-ts' ? '**streamz-ts**' : m.name} | ${fmtMiB(m.r.rss)} | ${fmtMiB(m.r.heapUsed)} | ${m.name === 'streamz-ts' ? status(ok) : '(reference)'} | ${fmtMiB(m.r.liveHeap)} |`,
+      `| ${m.workload} | ${m.name === 'streamz-ts' ? '**streamz-ts**' : m.name} | ${fmtMiB(m.r.rss)} | ${fmtMiB(m.r.heapUsed)} | ${fmtMiB(m.r.liveHeap)} | ${m.name === 'streamz-ts' ? status(ok) : '(reference)'} |`,
     )
   }
   return lines
@@ -216,7 +218,8 @@ function doc(body: string[], elapsed: number): string {
     '  every 20,000 elements before sampling: what is really held, without garbage awaiting collection.',
     '  The raw heapUsed peak mostly measures garbage that has not been collected yet (V8 lets the young',
     '  generation fill up to its semi-space size before a scavenge), which is why "fused", which holds',
-    '  nothing, shows about the same figure. Each memory case runs in a fresh process.',
+    '  nothing, shows about the same figure. The target is therefore checked on RSS and on the live heap.',
+    '  Each memory case runs in a fresh process.',
     '- Peers are used as their documentation suggests; where a library lacks a piece, the row says what',
     '  stands in for it, or why it is skipped. `@most/core` has no array source in its API, so the bench',
     '  uses the usual `newStream` + `asap` one. ix on W2b is not timed by default (see its row).',

@@ -3,7 +3,7 @@ import { isSyncOnly as isSync } from '../pipe/flow.js'
 import { checkInteger, checkIterable, checkObject } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
-import { TRY_NEXT, hasProbe, openSource, type SyncProbe } from './zip.js'
+import { TRY_NEXT, hasProbe, openSource, probeNext, type SyncProbe } from './zip.js'
 
 /** Options for {@link tee}. */
 export interface TeeOptions {
@@ -54,15 +54,7 @@ class Branch<T> implements AsyncIterableIterator<T>, SyncProbe<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    let r: IteratorResult<T> | undefined
-    try {
-      r = this[TRY_NEXT]()
-    } catch (e) {
-      const err = e as Error
-      return Promise.reject(err)
-    }
-    if (r !== undefined) return Promise.resolve(r)
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
+    return probeNext(this, (resolve, reject) => {
       this.requests.push({ resolve, reject })
       this.core.serve(this)
     })

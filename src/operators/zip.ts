@@ -23,6 +23,24 @@ export function hasProbe<T>(it: object): it is SyncProbe<T> {
   return TRY_NEXT in it
 }
 
+/**
+ * `next()` for an iterator with a sync probe: the probe's answer when it has one (its throw
+ * as a rejection), otherwise a promise settled later by whoever `wait` hands its callbacks to.
+ * @internal
+ */
+export function probeNext<T>(
+  it: SyncProbe<T>,
+  wait: (resolve: (r: IteratorResult<T>) => void, reject: (e: unknown) => void) => void,
+): Promise<IteratorResult<T>> {
+  let r: IteratorResult<T> | undefined
+  try {
+    r = it[TRY_NEXT]()
+  } catch (e) {
+    return Promise.reject(e)
+  }
+  return r !== undefined ? Promise.resolve(r) : new Promise<IteratorResult<T>>(wait)
+}
+
 const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
 
 /**
@@ -219,15 +237,7 @@ class ZipIterator<T extends unknown[]> implements AsyncIterator<T>, SyncProbe<T>
   }
 
   next(): Promise<IteratorResult<T>> {
-    let r: IteratorResult<T> | undefined
-    try {
-      r = this[TRY_NEXT]()
-    } catch (e) {
-      const err = e as Error
-      return Promise.reject(err)
-    }
-    if (r !== undefined) return Promise.resolve(r)
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
+    return probeNext(this, (resolve, reject) => {
       if (this.current === undefined) this.current = { resolve, reject }
       else this.queued.push({ resolve, reject })
     })
