@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { pipe, map, filter, sink, toArray, pushable, FakeClock, type Pushable } from '../../src/index.js'
+import { pipe, map, filter, sink, toArray, unique, pushable, FakeClock, type Pushable } from '../../src/index.js'
 import { settle } from '../helpers.js'
 
 // Every behaviour is checked both ways a pipeline can consume a pushable: driven by a
@@ -16,7 +16,13 @@ for (const [mode, consume] of Object.entries(consumers)) {
   test(`${mode}: emitted values flow through and end() finishes the pipeline`, async () => {
     const src = pushable<number>()
     const got: number[] = []
-    const done = consume(pipe(src, map((x) => x * 2)), (x) => got.push(x))
+    const done = consume(
+      pipe(
+        src,
+        map((x) => x * 2),
+      ),
+      (x) => got.push(x),
+    )
     for (let i = 0; i < 5; i++) await src.emit(i)
     src.end()
     await done
@@ -72,7 +78,10 @@ for (const [mode, consume] of Object.entries(consumers)) {
     src.push(2)
     src.error(new Error('boom'))
     const got: number[] = []
-    await assert.rejects(consume(src, (x) => got.push(x)), /boom/)
+    await assert.rejects(
+      consume(src, (x) => got.push(x)),
+      /boom/,
+    )
     assert.deepEqual(got, [1, 2])
   })
 
@@ -93,10 +102,10 @@ for (const [mode, consume] of Object.entries(consumers)) {
   })
 
   test(`${mode}: the web crawler: a feedback loop through unique visits every page once`, async () => {
-    const { unique } = await import('../../src/index.js')
     // an in-memory link graph with cycles
     const graph = new Map<string, string[]>()
-    for (let i = 0; i < 200; i++) graph.set(`/p${i}`, [`/p${(i * 7 + 1) % 200}`, `/p${(i * 13 + 5) % 200}`, `/p${i}`, '/p0'])
+    for (let i = 0; i < 200; i++)
+      graph.set(`/p${i}`, [`/p${(i * 7 + 1) % 200}`, `/p${(i * 13 + 5) % 200}`, `/p${i}`, '/p0'])
     const urls = pushable<string>()
     const visits = new Map<string, number>()
     urls.push('/p0')
@@ -149,7 +158,10 @@ test('emit resolves immediately while fewer than highWaterMark items wait', asyn
 
 test('nothing is taken before the pipeline asks', async () => {
   const src = pushable<number>()
-  const out = pipe(src, filter((x) => x > 0))
+  const out = pipe(
+    src,
+    filter((x) => x > 0),
+  )
   src.push(1)
   await settle()
   assert.equal(src.length, 1)
@@ -175,7 +187,13 @@ test('an AbortSignal stops the pipeline with its reason, both ways', async () =>
     const ac = new AbortController()
     const src: Pushable<number> = pushable<number>({ signal: ac.signal })
     const got: number[] = []
-    const done = mode === 'sink' ? pipe(src, sink((x) => got.push(x))) : pipe(src, toArray())
+    const done =
+      mode === 'sink'
+        ? pipe(
+            src,
+            sink((x) => got.push(x)),
+          )
+        : pipe(src, toArray())
     await src.emit(1)
     ac.abort(new Error('aborted by test'))
     await assert.rejects(done, /aborted by test/)
