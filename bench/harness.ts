@@ -206,8 +206,15 @@ export async function measureMemory(
       probe.stop()
     }
     const ms = performance.now() - t0
-    if (got !== expected) throw new Error(`memory ${label}: result ${String(got)} differs from the expected ${String(expected)}`)
-    return { growth: { rss: Math.max(0, probe.peak.rss - base.rss), heapUsed: Math.max(0, probe.peak.heapUsed - base.heapUsed) }, ms }
+    if (got !== expected)
+      throw new Error(`memory ${label}: result ${String(got)} differs from the expected ${String(expected)}`)
+    return {
+      growth: {
+        rss: Math.max(0, probe.peak.rss - base.rss),
+        heapUsed: Math.max(0, probe.peak.heapUsed - base.heapUsed),
+      },
+      ms,
+    }
   }
   const raw = await pass(undefined)
   const live = await pass(20_000)
@@ -235,4 +242,3 @@ export function runChild<T>(file: string, args: readonly string[]): Promise<T> {
     })
   })
 }
-

@@ -59,15 +59,20 @@ const env = {
 }
 const load = (): string => (os.loadavg()[0] ?? 0).toFixed(2)
 const log = (s: string): void => console.log(s)
-log(`streamz-ts bench — Node ${env.node} (V8 ${env.v8}), ${String(env.cpus)} CPUs (${env.cpuModel}), ${env.platform}, ${env.date}, load average ${load()}`)
-log(`budget: ~${String(budget.msPerImpl)} ms of timed runs per implementation, ${String(budget.minReps)}..${String(budget.maxReps)} runs (fewer, at least 1, for runs slower than ${String(budget.capMs / budget.minReps)} ms), median reported`)
+log(
+  `streamz-ts bench — Node ${env.node} (V8 ${env.v8}), ${String(env.cpus)} CPUs (${env.cpuModel}), ${env.platform}, ${env.date}, load average ${load()}`,
+)
+log(
+  `budget: ~${String(budget.msPerImpl)} ms of timed runs per implementation, ${String(budget.minReps)}..${String(budget.maxReps)} runs (fewer, at least 1, for runs slower than ${String(budget.capMs / budget.minReps)} ms), median reported`,
+)
 
 interface Done {
   readonly w: Workload
   readonly rows: Row[]
 }
 
-const f2 = (x: number | undefined): string => (x === undefined ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0))
+const f2 = (x: number | undefined): string =>
+  x === undefined ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0)
 const ratio = (x: number | undefined): string => (x === undefined ? '–' : x.toFixed(x < 0.1 ? 3 : 2))
 const status = (ok: boolean | undefined): string => (ok === undefined ? '–' : ok ? 'PASS' : 'MISS')
 
@@ -85,7 +90,8 @@ function workloadTable(d: Done): string[] {
       lines.push(`| ${name} | – | – | – | – | skipped: ${r.skip ?? ''} |`)
       continue
     }
-    const target = isSz && r.ratio !== undefined ? ` (target ≤ ${String(d.w.target)}: ${status(r.ratio <= d.w.target)})` : ''
+    const target =
+      isSz && r.ratio !== undefined ? ` (target ≤ ${String(d.w.target)}: ${status(r.ratio <= d.w.target)})` : ''
     lines.push(
       `| ${name} | ${f2(r.ms)} | ${f2(r.min)}–${f2(r.max)} | ${String(r.reps)} | ${ratio(r.ratio)}${target} | ${r.note ?? ''} |`,
     )
@@ -103,7 +109,8 @@ function summaryTable(done: Done[]): string[] {
     const s = by('streamz-ts')
     const fused = by('fused')
     const sync = by('sync')
-    const st = s?.ratio === undefined ? `skipped${s?.skip !== undefined ? ` (${s.skip})` : ''}` : status(s.ratio <= d.w.target)
+    const st =
+      s?.ratio === undefined ? `skipped${s?.skip !== undefined ? ` (${s.skip})` : ''}` : status(s.ratio <= d.w.target)
     const minRatio = s?.min !== undefined && fused?.min !== undefined ? s.min / fused.min : undefined
     lines.push(
       `| ${d.w.id} | ${f2(s?.ms)} | ${f2(fused?.ms)} | ${f2(sync?.ms)} | ${ratio(s?.ratio)} | ≤ ${String(d.w.target)} | ${st} | ${ratio(minRatio)} |`,
@@ -150,7 +157,10 @@ async function main(): Promise<void> {
     mem = await runMemoryCases(memIds)
     for (const m of mem) {
       if (m.r === undefined) log(`  ${m.workload} ${m.name}: skipped: ${m.skip ?? ''}`)
-      else log(`  ${m.workload} ${m.name.padEnd(12)} rss +${fmtMiB(m.r.rss)} MiB, heapUsed +${fmtMiB(m.r.heapUsed)} MiB, live heap +${fmtMiB(m.r.liveHeap)} MiB`)
+      else
+        log(
+          `  ${m.workload} ${m.name.padEnd(12)} rss +${fmtMiB(m.r.rss)} MiB, heapUsed +${fmtMiB(m.r.heapUsed)} MiB, live heap +${fmtMiB(m.r.liveHeap)} MiB`,
+        )
     }
   }
 
@@ -177,7 +187,9 @@ async function main(): Promise<void> {
   }
   const elapsed = (performance.now() - t0) / 1000
   log(`\n${out.join('\n')}`)
-  log(`total ${elapsed.toFixed(0)} s; 1-minute load average ${env.loadStart.toFixed(2)} at the start, ${load()} at the end`)
+  log(
+    `total ${elapsed.toFixed(0)} s; 1-minute load average ${env.loadStart.toFixed(2)} at the start, ${load()} at the end`,
+  )
 
   if (write) {
     if (!full) log('\n--write ignored: only a full run (no workload or --impl named) rewrites docs/benchmarks.md')

@@ -32,6 +32,10 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const outcome: MemOutcome =
     c.prepare === undefined
       ? { workload: c.workload, name: c.name, skip: c.skip }
-      : { workload: c.workload, name: c.name, r: await measureMemory(`${c.workload}/${c.name}`, c.expected, c.prepare()) }
+      : {
+          workload: c.workload,
+          name: c.name,
+          r: await measureMemory(`${c.workload}/${c.name}`, c.expected, c.prepare()),
+        }
   console.log(RESULT_MARK + JSON.stringify(outcome))
 }

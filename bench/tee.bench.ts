@@ -27,7 +27,11 @@ export interface TeeResult {
   readonly pauses?: number
 }
 
-type TeeFn = <T>(source: AsyncIterable<T> | Iterable<T>, n: number, options?: { highWaterMark?: number }) => AsyncIterable<T>[]
+type TeeFn = <T>(
+  source: AsyncIterable<T> | Iterable<T>,
+  n: number,
+  options?: { highWaterMark?: number },
+) => AsyncIterable<T>[]
 
 function* naturals(n: number): Generator<number> {
   for (let i = 0; i < n; i++) yield i
@@ -35,7 +39,8 @@ function* naturals(n: number): Generator<number> {
 
 export async function runTeeBench(): Promise<TeeResult> {
   const tee = (sz as unknown as Record<string, unknown>).tee
-  if (typeof tee !== 'function') return { skip: 'tee not exported by src/index yet', items: TEE_ITEMS, highWaterMark: TEE_HWM }
+  if (typeof tee !== 'function')
+    return { skip: 'tee not exported by src/index yet', items: TEE_ITEMS, highWaterMark: TEE_HWM }
   const [fast, slow] = (tee as TeeFn)(sz.fromIterable(naturals(TEE_ITEMS)), 2, { highWaterMark: TEE_HWM }) as [
     AsyncIterable<number>,
     AsyncIterable<number>,
@@ -93,7 +98,9 @@ export async function runTeeBench(): Promise<TeeResult> {
   const ms = performance.now() - t0
   const want = (TEE_ITEMS * (TEE_ITEMS - 1)) / 2
   if (nFast !== TEE_ITEMS || nSlow !== TEE_ITEMS || sumFast !== want || sumSlow !== want) {
-    throw new Error(`tee bench: branches saw ${String(nFast)}/${String(nSlow)} items (sums ${String(sumFast)}/${String(sumSlow)}), expected ${String(TEE_ITEMS)} each`)
+    throw new Error(
+      `tee bench: branches saw ${String(nFast)}/${String(nSlow)} items (sums ${String(sumFast)}/${String(sumSlow)}), expected ${String(TEE_ITEMS)} each`,
+    )
   }
   return {
     items: TEE_ITEMS,

@@ -185,7 +185,13 @@ function buildW1(): Workload {
       name: 'streamz-ts',
       run: async () => {
         let last = 0
-        await sz.pipe(arr, sz.map(double), sz.filter(byThree), sz.accumulate(add, { start: 0 }), sz.sink((v: number) => (last = v)))
+        await sz.pipe(
+          arr,
+          sz.map(double),
+          sz.filter(byThree),
+          sz.accumulate(add, { start: 0 }),
+          sz.sink((v: number) => (last = v)),
+        )
         return last
       },
     },
@@ -214,7 +220,12 @@ function buildW1(): Workload {
       note: 'array source via newStream + asap',
       run: async () => {
         let last = 0
-        await mostRun(most.tap((v: number) => (last = v), most.scan(add, 0, most.filter(byThree, most.map(double, mostFromArray(arr))))))
+        await mostRun(
+          most.tap(
+            (v: number) => (last = v),
+            most.scan(add, 0, most.filter(byThree, most.map(double, mostFromArray(arr)))),
+          ),
+        )
         return last
       },
     },
@@ -272,7 +283,13 @@ function buildW1(): Workload {
       },
     },
   ]
-  return { id: 'W1', title: '1,000,000 ints from an array → map(x*2) → filter(x%3==0) → accumulate(+) → sink', target: 0.25, expected, impls }
+  return {
+    id: 'W1',
+    title: '1,000,000 ints from an array → map(x*2) → filter(x%3==0) → accumulate(+) → sink',
+    target: 0.25,
+    expected,
+    impls,
+  }
 }
 
 // ---- W2 / W2b: 300,000 pushed items → map(x*2) → sink(sum)
@@ -288,7 +305,11 @@ function buildW2(): Workload {
       run: async () => {
         let sum = 0
         const src = sz.pushable<number>()
-        const done = sz.pipe(src, sz.map(double), sz.sink((v: number) => (sum += v)))
+        const done = sz.pipe(
+          src,
+          sz.map(double),
+          sz.sink((v: number) => (sum += v)),
+        )
         for (let i = 0; i < N2; i++) await src.emit(i)
         src.end()
         await done
@@ -339,7 +360,8 @@ function buildW2(): Workload {
           t,
           writeT((v: number) => (sum += v)),
         )
-        for (let i = 0; i < N2; i++) await new Promise<void>((resolve, reject) => t.write(i, (e) => (e ? reject(e) : resolve())))
+        for (let i = 0; i < N2; i++)
+          await new Promise<void>((resolve, reject) => t.write(i, (e) => (e ? reject(e) : resolve())))
         t.end()
         await done
         return sum
@@ -380,7 +402,11 @@ function buildW2b(): Workload {
       run: async () => {
         let sum = 0
         const src = sz.pushable<number>()
-        const done = sz.pipe(src, sz.map(double), sz.sink((v: number) => (sum += v)))
+        const done = sz.pipe(
+          src,
+          sz.map(double),
+          sz.sink((v: number) => (sum += v)),
+        )
         for (let i = 0; i < N2; i++) src.push(i)
         src.end()
         await done
@@ -479,7 +505,13 @@ function buildW2b(): Workload {
       },
     },
   ]
-  return { id: 'W2b', title: '300,000 × push(i) without waiting, then end() → map(x*2) → sink', target: 1.3, expected: expected2, impls }
+  return {
+    id: 'W2b',
+    title: '300,000 × push(i) without waiting, then end() → map(x*2) → sink',
+    target: 1.3,
+    expected: expected2,
+    impls,
+  }
 }
 
 // ---- W3: 200,000 ints → tee(2) → map(inc) / map(dec) → zip → map(a+b) → sink(sum)
@@ -527,7 +559,9 @@ function buildW3(): Workload {
   const impls: Impl[] = [
     (() => {
       const why = missing('tee', 'zip')
-      return why !== undefined ? { name: 'streamz-ts', skip: why } : { name: 'streamz-ts', note: 'tee(fromIterable(arr), 2), default highWaterMark', run: () => w3Streamz(arr) }
+      return why !== undefined
+        ? { name: 'streamz-ts', skip: why }
+        : { name: 'streamz-ts', note: 'tee(fromIterable(arr), 2), default highWaterMark', run: () => w3Streamz(arr) }
     })(),
     {
       name: 'ix',
@@ -548,7 +582,10 @@ function buildW3(): Workload {
       note: 'connectable(from(arr)) + zip',
       run: async () => {
         let sum = 0
-        const src = rx.connectable(rx.from(arr), { connector: () => new rx.Subject<number>(), resetOnDisconnect: false })
+        const src = rx.connectable(rx.from(arr), {
+          connector: () => new rx.Subject<number>(),
+          resetOnDisconnect: false,
+        })
         const done = rxRun(
           rx.zip(src.pipe(rx.map(inc)), src.pipe(rx.map(dec))).pipe(rx.map(([x, y]) => x + y)),
           (v) => (sum += v),
@@ -565,7 +602,12 @@ function buildW3(): Workload {
         let sum = 0
         const s = most.multicast(mostFromArray(arr))
         const zipped = most.zip((x: number, y: number): [number, number] => [x, y], most.map(inc, s), most.map(dec, s))
-        await mostRun(most.tap((v: number) => (sum += v), most.map(([x, y]: [number, number]) => x + y, zipped)))
+        await mostRun(
+          most.tap(
+            (v: number) => (sum += v),
+            most.map(([x, y]: [number, number]) => x + y, zipped),
+          ),
+        )
         return sum
       },
     },
@@ -603,7 +645,13 @@ function buildW3(): Workload {
       },
     },
   ]
-  return { id: 'W3', title: '200,000 ints → tee(2) → map(inc) and map(dec) → zip → map(a+b) → sink', target: 3, expected: expected3, impls }
+  return {
+    id: 'W3',
+    title: '200,000 ints → tee(2) → map(inc) and map(dec) → zip → map(a+b) → sink',
+    target: 3,
+    expected: expected3,
+    impls,
+  }
 }
 
 // ---- W4: 8 async generators × 100,000 → merge → count
@@ -717,7 +765,12 @@ function buildW5(): Workload {
       name: 'streamz-ts',
       run: async () => {
         let last = 0
-        await sz.pipe(arrays, sz.map(sumArr), sz.accumulate(add, { start: 0 }), sz.sink((v: number) => (last = v)))
+        await sz.pipe(
+          arrays,
+          sz.map(sumArr),
+          sz.accumulate(add, { start: 0 }),
+          sz.sink((v: number) => (last = v)),
+        )
         return last
       },
     },
@@ -794,7 +847,13 @@ function buildW5(): Workload {
       },
     },
   ]
-  return { id: 'W5', title: '1,000 arrays of 1,000 ints → map(sum) → accumulate(+) → sink', target: 1.2, expected, impls }
+  return {
+    id: 'W5',
+    title: '1,000 arrays of 1,000 ints → map(sum) → accumulate(+) → sink',
+    target: 1.2,
+    expected,
+    impls,
+  }
 }
 
 export const WORKLOADS: readonly { readonly id: string; readonly build: () => Workload }[] = [

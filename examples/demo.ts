@@ -82,7 +82,10 @@ async function main(): Promise<void> {
   // the pipeline: new files -> parsed batches -> two branches
   const batches = pipe(
     files(dir, { pollInterval: '100ms', signal: stop.signal }),
-    map(async (path: string): Promise<Batch> => ({ file: basename(path), rows: parseCsv(await readFile(path, 'utf8')) })),
+    map(async (path: string): Promise<Batch> => ({
+      file: basename(path),
+      rows: parseCsv(await readFile(path, 'utf8')),
+    })),
   )
   const [forMean, forAlerts] = tee(batches, 2)
 

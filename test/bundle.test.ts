@@ -39,7 +39,10 @@ test('bundling `import { pipe, map }` stays under 4 KB and pulls in no other pac
   t.diagnostic(`inputs: ${inputs.join(', ')}`)
   const foreign = inputs.filter((p) => p.includes('node_modules'))
   assert.deepEqual(foreign, [], `the bundle pulls in other packages: ${foreign.join(', ')}`)
-  assert.ok(inputs.some((p) => p.endsWith('src/pipe/pipe.ts')), 'pipe.ts is not in the bundle')
+  assert.ok(
+    inputs.some((p) => p.endsWith('src/pipe/pipe.ts')),
+    'pipe.ts is not in the bundle',
+  )
   const outputImports = Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path))
   assert.deepEqual(outputImports, [], `the bundle still imports: ${outputImports.join(', ')}`)
   assert.ok(size < LIMIT, `bundle is ${size} bytes, over the ${LIMIT}-byte budget`)

@@ -4,8 +4,16 @@ export async function run() {
   // two branches, each sees every element; run them side by side
   const [a, b] = tee(fromIterable([1, 10]), 2)
   const [up, down] = await Promise.all([
-    pipe(a, map((x: number) => x + 1), toArray()),
-    pipe(b, map((x: number) => x - 1), toArray()),
+    pipe(
+      a,
+      map((x: number) => x + 1),
+      toArray(),
+    ),
+    pipe(
+      b,
+      map((x: number) => x - 1),
+      toArray(),
+    ),
   ])
   return { up, down }
 }

@@ -5,8 +5,14 @@ export async function run() {
   const [a, b] = tee(fromIterable([10, 20]), 2)
   return pipe(
     zip(
-      pipe(a, map((x: number) => x + 1)),
-      pipe(b, map((x: number) => x - 1)),
+      pipe(
+        a,
+        map((x: number) => x + 1),
+      ),
+      pipe(
+        b,
+        map((x: number) => x - 1),
+      ),
     ),
     map(([x, y]) => x + y),
     toArray(),

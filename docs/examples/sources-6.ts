@@ -7,7 +7,11 @@ export async function run() {
   const dir = await mkdtemp(join(tmpdir(), 'streamz-out-'))
   const path = join(dir, 'out.txt')
   try {
-    await pipe([1, 2, 3], map((x: number) => x * 10), sinkToTextfile(path, { mode: 'w' }))
+    await pipe(
+      [1, 2, 3],
+      map((x: number) => x * 10),
+      sinkToTextfile(path, { mode: 'w' }),
+    )
     return await readFile(path, 'utf8')
   } finally {
     await rm(dir, { recursive: true, force: true })

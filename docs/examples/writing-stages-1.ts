@@ -16,7 +16,12 @@ function takeWhile<T>(pred: (x: T) => boolean): Stage<T, T> {
 }
 
 export async function run() {
-  return pipe([1, 2, 3, 4, 1], double, takeWhile((x: number) => x < 7), toArray())
+  return pipe(
+    [1, 2, 3, 4, 1],
+    double,
+    takeWhile((x: number) => x < 7),
+    toArray(),
+  )
 }
 
 export const expected = [2, 4, 6]

@@ -24,7 +24,11 @@ export async function run() {
     }
   }
 
-  for await (const x of pipe(readings(), logged('stage'), map((x: number) => x * 10))) {
+  for await (const x of pipe(
+    readings(),
+    logged('stage'),
+    map((x: number) => x * 10),
+  )) {
     log.push(`got ${x}`)
     if (x === 20) break // return() travels up: every finally runs
   }

@@ -225,7 +225,8 @@ export function combineLatest<T extends unknown[]>(
   const trigger = list.map(() => emitOn === undefined)
   if (emitOn !== undefined) {
     const idx: readonly unknown[] = Array.isArray(emitOn) ? emitOn : [emitOn]
-    if (idx.length === 0) throw new RangeError('combineLatest: emitOn must name at least one source, got an empty array')
+    if (idx.length === 0)
+      throw new RangeError('combineLatest: emitOn must name at least one source, got an empty array')
     for (const k of idx) {
       if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= list.length)
         throw new RangeError(

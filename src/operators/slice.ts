@@ -15,7 +15,9 @@ function endAfter(down: Step<unknown>, r: PushResult): PushResult {
 
 function checkPosition(arg: string, value: unknown, allowInfinity: boolean): void {
   if (typeof value === 'number' && value < 0)
-    throw new RangeError(`slice: ${arg} must be a non-negative integer (a stream has no known length, so negative positions are not supported), got ${value}`)
+    throw new RangeError(
+      `slice: ${arg} must be a non-negative integer (a stream has no known length, so negative positions are not supported), got ${value}`,
+    )
   checkInteger('slice', arg, value, 0, allowInfinity)
 }
 

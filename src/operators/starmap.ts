@@ -20,7 +20,11 @@ export function starmap<A extends readonly unknown[], B>(f: (...args: A) => B | 
     push(x) {
       let y: B | PromiseLike<B>
       if (Array.isArray(x)) y = f(...(x as unknown as A))
-      else if (x !== null && x !== undefined && typeof (x as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function')
+      else if (
+        x !== null &&
+        x !== undefined &&
+        typeof (x as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
+      )
         y = f(...([...(x as Iterable<unknown>)] as unknown as A))
       else throw new TypeError(`starmap: each element must be an array or iterable to spread into f, got ${show(x)}`)
       return isPromiseLike(y) ? y.then((v) => down.push(v)) : down.push(y)

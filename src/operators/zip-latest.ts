@@ -21,7 +21,10 @@ import type { SourceTuple } from './merge.js'
  * }
  * ```
  */
-export function zipLatest<A, T extends unknown[]>(lossless: Source<A>, ...others: SourceTuple<T>): AsyncIterable<[A, ...T]> {
+export function zipLatest<A, T extends unknown[]>(
+  lossless: Source<A>,
+  ...others: SourceTuple<T>
+): AsyncIterable<[A, ...T]> {
   checkIterable('zipLatest', 'lossless', lossless)
   for (let i = 0; i < others.length; i++) checkIterable('zipLatest', `source ${i + 1}`, others[i])
   const sources = [lossless, ...(others as readonly Source<unknown>[])] as readonly Source<unknown>[]

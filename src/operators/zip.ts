@@ -289,7 +289,8 @@ class ZipIterator<T extends unknown[]> implements AsyncIterator<T>, SyncProbe<T>
         if (kind === SYNC) r = (it as Iterator<unknown>).next()
         else {
           if (kind === PROBE) r = (it as unknown as SyncProbe<unknown>)[TRY_NEXT]()
-          if (r === undefined) (it as AsyncIterator<unknown>).next().then(this.oks[i], this.bads[i] as (e: unknown) => void)
+          if (r === undefined)
+            (it as AsyncIterator<unknown>).next().then(this.oks[i], this.bads[i] as (e: unknown) => void)
         }
       } catch (e) {
         this.onError(i, e)

@@ -179,7 +179,8 @@ class PushableSource<T> implements Pushable<T>, Drivable<T> {
     return {
       next: () => {
         if (this.q.length > 0) return Promise.resolve({ value: this.take(), done: false })
-        if (this.pending !== undefined) return Promise.reject(new Error('pushable: next() called while another is pending'))
+        if (this.pending !== undefined)
+          return Promise.reject(new Error('pushable: next() called while another is pending'))
         if (this.stopped) {
           const f = this.failure
           this.failure = undefined

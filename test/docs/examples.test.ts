@@ -43,14 +43,22 @@ function markdownPages(): { page: string; text: string }[] {
 }
 
 if (process.env.UPDATE_DOCS === '1') {
-  for (const page of ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]) {
+  for (const page of [
+    'README.md',
+    ...readdirSync(join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ]) {
     const path = join(root, page)
     const text = readFileSync(path, 'utf8')
-    const updated = text.replace(/<!-- example: ([a-z0-9-]+) -->(?:\n\n?```ts\n[\s\S]*?^```$)?/gm, (whole, name: string) => {
-      if (!names.includes(name)) return whole
-      const code = asShownInDocs(readFileSync(join(exampleDir, `${name}.ts`), 'utf8'))
-      return `<!-- example: ${name} -->\n\n\`\`\`ts\n${code}\`\`\``
-    })
+    const updated = text.replace(
+      /<!-- example: ([a-z0-9-]+) -->(?:\n\n?```ts\n[\s\S]*?^```$)?/gm,
+      (whole, name: string) => {
+        if (!names.includes(name)) return whole
+        const code = asShownInDocs(readFileSync(join(exampleDir, `${name}.ts`), 'utf8'))
+        return `<!-- example: ${name} -->\n\n\`\`\`ts\n${code}\`\`\``
+      },
+    )
     if (updated !== text) writeFileSync(path, updated)
   }
 }
@@ -90,7 +98,11 @@ for (const name of names) {
   test(`${name}: the docs show the file verbatim`, () => {
     const shown = blocks.get(name)?.[0]
     assert.ok(shown, `no <!-- example: ${name} --> marker in README.md or docs/*.md`)
-    assert.equal(shown.code, asShownInDocs(readFileSync(file, 'utf8')), `${shown.page}: block ${name} differs from the file`)
+    assert.equal(
+      shown.code,
+      asShownInDocs(readFileSync(file, 'utf8')),
+      `${shown.page}: block ${name} differs from the file`,
+    )
   })
 
   test(`${name}: run() returns the expected value`, { timeout: TIMEOUT }, async () => {

@@ -35,12 +35,16 @@ interface Exported {
 
 function listExports(): Exported[] {
   const entries = entryPoints()
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+      },
     },
-  })
+  )
   assert.ok(parsed, 'tsconfig.json could not be read')
   const program = ts.createProgram(entries, { ...parsed.options, noEmit: true })
   const checker = program.getTypeChecker()

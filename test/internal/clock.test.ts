@@ -16,21 +16,28 @@ test('FakeClock starts at 0 or at the given time and moves only on advance', asy
 test('advance fires due timers in time order, each seeing its own time', async () => {
   const clock = new FakeClock()
   const fired: [string, number][] = []
-  const at = (name: string, ms: number): Promise<void> => clock.sleep(ms).then(() => void fired.push([name, clock.now()]))
+  const at = (name: string, ms: number): Promise<void> =>
+    clock.sleep(ms).then(() => void fired.push([name, clock.now()]))
   void at('c', 300)
   void at('a', 100)
   void at('d', 1000)
   void at('b', 200)
   assert.equal(clock.pending, 4)
   await clock.advance(299)
-  assert.deepEqual(fired, [['a', 100], ['b', 200]])
+  assert.deepEqual(fired, [
+    ['a', 100],
+    ['b', 200],
+  ])
   assert.equal(clock.now(), 299)
   assert.equal(clock.pending, 2)
   await clock.advance(1)
   assert.deepEqual(fired.at(-1), ['c', 300])
   assert.equal(clock.pending, 1)
   await clock.advance(10_000)
-  assert.deepEqual(fired.map(([n]) => n), ['a', 'b', 'c', 'd'])
+  assert.deepEqual(
+    fired.map(([n]) => n),
+    ['a', 'b', 'c', 'd'],
+  )
   assert.deepEqual(fired.at(-1), ['d', 1000])
   assert.equal(clock.now(), 10_300)
   assert.equal(clock.pending, 0)

@@ -38,7 +38,10 @@ test('growth keeps the order, from an empty queue and from a wrapped one', () =>
   const q = new Queue<number>()
   for (let i = 0; i < 100; i++) q.push(i)
   assert.equal(q.length, 100)
-  assert.deepEqual(contents(q), Array.from({ length: 100 }, (_, i) => i))
+  assert.deepEqual(
+    contents(q),
+    Array.from({ length: 100 }, (_, i) => i),
+  )
   for (let i = 0; i < 100; i++) assert.equal(q.shift(), i)
 
   // wrap around: the head sits near the end of the 16-slot buffer, then the queue grows
@@ -47,10 +50,16 @@ test('growth keeps the order, from an empty queue and from a wrapped one', () =>
   for (let i = 0; i < 12; i++) assert.equal(w.shift(), i)
   for (let i = 12; i < 28; i++) w.push(i) // fills all 16 slots, wrapping past the end
   assert.equal(w.length, 16)
-  assert.deepEqual(contents(w), Array.from({ length: 16 }, (_, i) => 12 + i))
+  assert.deepEqual(
+    contents(w),
+    Array.from({ length: 16 }, (_, i) => 12 + i),
+  )
   w.push(28) // grows from a wrapped buffer
   w.push(29)
-  assert.deepEqual(contents(w), Array.from({ length: 18 }, (_, i) => 12 + i))
+  assert.deepEqual(
+    contents(w),
+    Array.from({ length: 18 }, (_, i) => 12 + i),
+  )
   assert.equal(w.peek(), 12)
   for (let i = 12; i < 30; i++) assert.equal(w.shift(), i)
   assert.equal(w.length, 0)

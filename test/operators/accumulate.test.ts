@@ -7,42 +7,99 @@ import { tracked, forever, settle } from '../helpers.js'
 // Expected values below were checked against Python Streamz 0.6.4.
 
 test('without start, the first element is the state and is emitted as is', async () => {
-  assert.deepEqual(await pipe([1, 2, 3, 4], accumulate((acc: number, x: number) => acc + x), toArray()), [1, 3, 6, 10])
-  assert.deepEqual(await pipe(tracked(['a', 'b', 'c']), accumulate((acc: string, x: string) => acc + x), toArray()), [
-    'a',
-    'ab',
-    'abc',
-  ])
+  assert.deepEqual(
+    await pipe(
+      [1, 2, 3, 4],
+      accumulate((acc: number, x: number) => acc + x),
+      toArray(),
+    ),
+    [1, 3, 6, 10],
+  )
+  assert.deepEqual(
+    await pipe(
+      tracked(['a', 'b', 'c']),
+      accumulate((acc: string, x: string) => acc + x),
+      toArray(),
+    ),
+    ['a', 'ab', 'abc'],
+  )
   // f is not called for the first element
   const calls: [number, number][] = []
-  const got = await pipe([7, 1, 2], accumulate((acc: number, x: number) => (calls.push([acc, x]), acc - x)), toArray())
+  const got = await pipe(
+    [7, 1, 2],
+    accumulate((acc: number, x: number) => (calls.push([acc, x]), acc - x)),
+    toArray(),
+  )
   assert.deepEqual(got, [7, 6, 4])
-  assert.deepEqual(calls, [[7, 1], [6, 2]])
+  assert.deepEqual(calls, [
+    [7, 1],
+    [6, 2],
+  ])
 })
 
 test('with start, f is called for every element from the start state', async () => {
-  assert.deepEqual(await pipe([1, 2, 3], accumulate((acc: number, x: number) => acc + x, { start: 10 }), toArray()), [11, 13, 16])
+  assert.deepEqual(
+    await pipe(
+      [1, 2, 3],
+      accumulate((acc: number, x: number) => acc + x, { start: 10 }),
+      toArray(),
+    ),
+    [11, 13, 16],
+  )
   // the state may have another type than the elements
-  const counts = await pipe(['a', 'b'], accumulate((n: number) => n + 1, { start: 0 }), toArray())
+  const counts = await pipe(
+    ['a', 'b'],
+    accumulate((n: number) => n + 1, { start: 0 }),
+    toArray(),
+  )
   expectTypeOf(counts).toEqualTypeOf<number[]>()
   assert.deepEqual(counts, [1, 2])
   // a falsy start is still a start
-  assert.deepEqual(await pipe([5, 6], accumulate((acc: number, x: number) => acc * x, { start: 0 }), toArray()), [0, 0])
-  assert.deepEqual(await pipe(['x'], accumulate((acc: string, x: string) => acc + x, { start: '' }), toArray()), ['x'])
+  assert.deepEqual(
+    await pipe(
+      [5, 6],
+      accumulate((acc: number, x: number) => acc * x, { start: 0 }),
+      toArray(),
+    ),
+    [0, 0],
+  )
+  assert.deepEqual(
+    await pipe(
+      ['x'],
+      accumulate((acc: string, x: string) => acc + x, { start: '' }),
+      toArray(),
+    ),
+    ['x'],
+  )
 })
 
 test('returnsState: f returns [state, emitted] (the Streamz enumerate example)', async () => {
   const enumerate = accumulate(
-    (acc: readonly [number, number], x: number) => [[acc[0] + 1, x], [acc[0], x]] as const,
+    (acc: readonly [number, number], x: number) =>
+      [
+        [acc[0] + 1, x],
+        [acc[0], x],
+      ] as const,
     { start: [0, 0] as const, returnsState: true },
   )
   expectTypeOf(enumerate).returns.toEqualTypeOf<AsyncIterable<readonly [number, number]>>()
-  assert.deepEqual(await pipe([0, 0, 0], enumerate, toArray()), [[0, 0], [1, 0], [2, 0]])
-  assert.deepEqual(await pipe(tracked([5, 3, 9]), enumerate, toArray()), [[0, 5], [1, 3], [2, 9]])
+  assert.deepEqual(await pipe([0, 0, 0], enumerate, toArray()), [
+    [0, 0],
+    [1, 0],
+    [2, 0],
+  ])
+  assert.deepEqual(await pipe(tracked([5, 3, 9]), enumerate, toArray()), [
+    [0, 5],
+    [1, 3],
+    [2, 9],
+  ])
   // the emitted value may have its own type: a running total, emitting a description
   const described = await pipe(
     [1, 2, 3],
-    accumulate((sum: number, x: number): [number, string] => [sum + x, `${sum}+${x}`], { start: 0, returnsState: true }),
+    accumulate((sum: number, x: number): [number, string] => [sum + x, `${sum}+${x}`], {
+      start: 0,
+      returnsState: true,
+    }),
     toArray(),
   )
   expectTypeOf(described).toEqualTypeOf<string[]>()
@@ -51,7 +108,10 @@ test('returnsState: f returns [state, emitted] (the Streamz enumerate example)',
 
 test('returnsState without start: the first element is the state and is emitted', async () => {
   // as in Streamz, where the first element bypasses f even with returns_state
-  const f = ((acc: number, x: number) => [acc + x, acc * x]) as unknown as (s: number, x: number) => readonly [number, number]
+  const f = ((acc: number, x: number) => [acc + x, acc * x]) as unknown as (
+    s: number,
+    x: number,
+  ) => readonly [number, number]
   const stage = accumulate(f, { returnsState: true } as unknown as { start: number; returnsState: true })
   assert.deepEqual(await pipe([2, 3, 4], stage, toArray()), [2, 6, 20])
 })
@@ -84,14 +144,11 @@ test('a bad returnsState result is a clear TypeError that closes the source', as
   for (const bad of bads) {
     const src = tracked([1, 2, 3])
     const f = (() => bad) as unknown as (s: number, x: number) => readonly [number, number]
-    await assert.rejects(
-      pipe(src, accumulate(f, { start: 0, returnsState: true }), toArray()),
-      (e: unknown) => {
-        assert.ok(e instanceof TypeError, `for ${String(bad)}: ${String(e)}`)
-        assert.match(e.message, /^accumulate: with returnsState, f must return \[state, emitted\], got /)
-        return true
-      },
-    )
+    await assert.rejects(pipe(src, accumulate(f, { start: 0, returnsState: true }), toArray()), (e: unknown) => {
+      assert.ok(e instanceof TypeError, `for ${String(bad)}: ${String(e)}`)
+      assert.match(e.message, /^accumulate: with returnsState, f must return \[state, emitted\], got /)
+      return true
+    })
     assert.equal(src.state.closed, true)
   }
   // async f too, through for await
@@ -112,7 +169,10 @@ test('state is per iteration: the same pipeline iterated twice starts afresh', a
   for await (const x of out) got.push(x)
   assert.deepEqual(got, [1, 3, 6])
   // with a start: the start is reused, not the last state
-  const counted = pipe(['a', 'b'], accumulate((n: number) => n + 1, { start: 0 }))
+  const counted = pipe(
+    ['a', 'b'],
+    accumulate((n: number) => n + 1, { start: 0 }),
+  )
   assert.deepEqual(await toArray<number>()(counted), [1, 2])
   assert.deepEqual(await toArray<number>()(counted), [1, 2])
   // the same stage used in two pipelines at once: independent states
@@ -136,7 +196,11 @@ test('a source error arrives after the earlier values', async () => {
   const got: number[] = []
   const src = tracked([1, 2, 3, 4], { failAt: 3, error: new Error('source broke') })
   await assert.rejects(async () => {
-    for await (const x of pipe(src, accumulate((a: number, x: number) => a + x))) got.push(x)
+    for await (const x of pipe(
+      src,
+      accumulate((a: number, x: number) => a + x),
+    ))
+      got.push(x)
   }, /source broke/)
   assert.deepEqual(got, [1, 3, 6])
 })
@@ -169,11 +233,18 @@ test('an error from f, sync or async, reaches the consumer and closes the source
 
 test('early break closes upstream, also while the source is waiting', async () => {
   const src = tracked([1, 2, 3, 4])
-  for await (const x of pipe(src, accumulate((a: number, x: number) => a + x))) if (x === 3) break
+  for await (const x of pipe(
+    src,
+    accumulate((a: number, x: number) => a + x),
+  ))
+    if (x === 3) break
   assert.deepEqual(src.state, { pulled: 2, closed: true })
 
   const stuck = forever<number>()
-  const it = pipe(stuck, accumulate((a: number, x: number) => a + x))[Symbol.asyncIterator]()
+  const it = pipe(
+    stuck,
+    accumulate((a: number, x: number) => a + x),
+  )[Symbol.asyncIterator]()
   const pending = it.next()
   await settle()
   await it.return?.()
@@ -184,7 +255,10 @@ test('early break closes upstream, also while the source is waiting', async () =
 test('accumulate is lazy: nothing is pulled before the first next()', async () => {
   const src = tracked([1, 2, 3])
   let called = 0
-  const it = pipe(src, accumulate((a: number, x: number) => (called++, a + x), { start: 0 }))[Symbol.asyncIterator]()
+  const it = pipe(
+    src,
+    accumulate((a: number, x: number) => (called++, a + x), { start: 0 }),
+  )[Symbol.asyncIterator]()
   await settle()
   assert.equal(src.state.pulled, 0)
   assert.equal(called, 0)
@@ -197,10 +271,10 @@ test('bad arguments throw at construction', () => {
     name: 'TypeError',
     message: 'accumulate: f must be a function, got null',
   })
-  assert.throws(
-    () => accumulate((a: number) => a, 5 as unknown as { start: number }),
-    { name: 'TypeError', message: 'accumulate: options must be an options object, got 5' },
-  )
+  assert.throws(() => accumulate((a: number) => a, 5 as unknown as { start: number }), {
+    name: 'TypeError',
+    message: 'accumulate: options must be an options object, got 5',
+  })
   assert.throws(() => accumulate((a: number) => a, null as unknown as { start: number }), {
     name: 'TypeError',
     message: /options.*got null/,

@@ -71,7 +71,10 @@ test('break closes the source, even with a pull in flight', async () => {
   const state = { pulled: 0, closed: false }
   const stalling: AsyncIterable<number> = {
     [Symbol.asyncIterator]: () => ({
-      next: () => (state.pulled++ === 0 ? Promise.resolve({ done: false, value: 0 }) : new Promise<IteratorResult<number>>(() => {})),
+      next: () =>
+        state.pulled++ === 0
+          ? Promise.resolve({ done: false, value: 0 })
+          : new Promise<IteratorResult<number>>(() => {}),
       return: () => {
         state.closed = true
         return Promise.resolve({ done: true, value: undefined })
@@ -88,7 +91,10 @@ test('break closes the source, even with a pull in flight', async () => {
 })
 
 test('buffer checks n at construction', () => {
-  assert.throws(() => buffer(0), { name: 'RangeError', message: 'buffer: n must be a positive integer or Infinity, got 0' })
+  assert.throws(() => buffer(0), {
+    name: 'RangeError',
+    message: 'buffer: n must be a positive integer or Infinity, got 0',
+  })
   assert.throws(() => buffer(-1), RangeError)
   assert.throws(() => buffer(1.5), RangeError)
   assert.throws(() => buffer('2' as never), TypeError)

@@ -111,7 +111,11 @@ test('a flushes error reaches the consumer and closes the source', async () => {
   assert.deepEqual(got, [[]])
   assert.equal(src.state.closed, true)
   // a flushes iterable whose [Symbol.asyncIterator]() throws
-  const bad = { [Symbol.asyncIterator]: () => { throw new Error('cannot open') } } as AsyncIterable<number>
+  const bad = {
+    [Symbol.asyncIterator]: () => {
+      throw new Error('cannot open')
+    },
+  } as AsyncIterable<number>
   const s2 = forever<number>()
   await assert.rejects(pipe(s2, collect(bad), toArray()), /cannot open/)
   assert.equal(s2.state.closed, true)
@@ -133,6 +137,9 @@ test('collect is lazy and break closes both iterables', async () => {
 })
 
 test('collect checks flushes at construction', () => {
-  assert.throws(() => collect(5 as never), { name: 'TypeError', message: 'collect: flushes must be an AsyncIterable or Iterable, got 5' })
+  assert.throws(() => collect(5 as never), {
+    name: 'TypeError',
+    message: 'collect: flushes must be an AsyncIterable or Iterable, got 5',
+  })
   assert.throws(() => collect(undefined as never), TypeError)
 })

@@ -28,7 +28,13 @@ test('emits the latest of every source once all have a value (Streamz combine_la
   const b = pushable<string>()
   const { got, done } = consume(combineLatest([a, b]))
   // Streamz 0.6.4: a 1, a 2, b x, a 3, b y  ->  (2, x), (3, x), (3, y)
-  await feed([[a, 1], [a, 2], [b, 'x'], [a, 3], [b, 'y']])
+  await feed([
+    [a, 1],
+    [a, 2],
+    [b, 'x'],
+    [a, 3],
+    [b, 'y'],
+  ])
   a.end()
   b.end()
   await done
@@ -44,7 +50,14 @@ test('emitOn: only those sources trigger an emit; the others update the latest v
   const b = pushable<string>()
   const { got, done } = consume(combineLatest([a, b], { emitOn: 0 }))
   // Streamz 0.6.4: a 1, b x, a 2, b y, b z, a 3 with emit_on=a  ->  (2, x), (3, z)
-  await feed([[a, 1], [b, 'x'], [a, 2], [b, 'y'], [b, 'z'], [a, 3]])
+  await feed([
+    [a, 1],
+    [b, 'x'],
+    [a, 2],
+    [b, 'y'],
+    [b, 'z'],
+    [a, 3],
+  ])
   a.end()
   await done // a was the only trigger: its end ends the stream
   assert.deepEqual(got, [
@@ -59,7 +72,14 @@ test('emitOn as an array of indexes', async () => {
   const b = pushable<number>()
   const c = pushable<number>()
   const { got, done } = consume(combineLatest([a, b, c], { emitOn: [0, 2] }))
-  await feed([[a, 1], [b, 2], [c, 3], [b, 4], [a, 5], [c, 6]])
+  await feed([
+    [a, 1],
+    [b, 2],
+    [c, 3],
+    [b, 4],
+    [a, 5],
+    [c, 6],
+  ])
   a.end()
   b.end()
   c.end()
@@ -132,7 +152,10 @@ test('a source error reaches the consumer after the tuples before it, and closes
   const c = pushable<number>()
   const d = pushable<number>()
   const r = consume(combineLatest([c, d]))
-  await feed([[c, 1], [d, 2]])
+  await feed([
+    [c, 1],
+    [d, 2],
+  ])
   c.error(new Error('later'))
   await assert.rejects(r.done, /later/)
   assert.deepEqual(r.got, [[1, 2]])
@@ -189,9 +212,21 @@ test('bad arguments throw at construction', () => {
   const bad = (f: () => unknown, type: typeof TypeError | typeof RangeError, message: RegExp): void => {
     assert.throws(f, (e: unknown) => e instanceof type && message.test(e.message))
   }
-  bad(() => combineLatest([1] as unknown as [number[]]), TypeError, /combineLatest: sources\[0\] must be an AsyncIterable or Iterable, got 1/)
-  bad(() => combineLatest('ab' as unknown as [string[]]), TypeError, /combineLatest: sources must be an array of iterables, got "ab"/)
-  bad(() => combineLatest([[1], [2]], { emitOn: 2 }), RangeError, /emitOn must hold indexes of sources \(0 to 1\), got 2/)
+  bad(
+    () => combineLatest([1] as unknown as [number[]]),
+    TypeError,
+    /combineLatest: sources\[0\] must be an AsyncIterable or Iterable, got 1/,
+  )
+  bad(
+    () => combineLatest('ab' as unknown as [string[]]),
+    TypeError,
+    /combineLatest: sources must be an array of iterables, got "ab"/,
+  )
+  bad(
+    () => combineLatest([[1], [2]], { emitOn: 2 }),
+    RangeError,
+    /emitOn must hold indexes of sources \(0 to 1\), got 2/,
+  )
   bad(() => combineLatest([[1], [2]], { emitOn: [0, 1.5] }), RangeError, /got 1.5/)
   bad(() => combineLatest([[1], [2]], { emitOn: [] }), RangeError, /emitOn must name at least one source/)
   bad(() => combineLatest([[1]], null as unknown as object), TypeError, /options must be an options object/)

@@ -5,8 +5,22 @@ import { pipe, filter, map, toArray } from '../../src/index.js'
 import { tracked, forever, settle } from '../helpers.js'
 
 test('filter keeps the elements the predicate accepts, in order', async () => {
-  assert.deepEqual(await pipe([1, 2, 3, 4, 5, 6], filter((x) => x % 2 === 0), toArray()), [2, 4, 6])
-  assert.deepEqual(await pipe(tracked(['a', 'bb', 'ccc']), filter((s) => s.length > 1), toArray()), ['bb', 'ccc'])
+  assert.deepEqual(
+    await pipe(
+      [1, 2, 3, 4, 5, 6],
+      filter((x) => x % 2 === 0),
+      toArray(),
+    ),
+    [2, 4, 6],
+  )
+  assert.deepEqual(
+    await pipe(
+      tracked(['a', 'bb', 'ccc']),
+      filter((s) => s.length > 1),
+      toArray(),
+    ),
+    ['bb', 'ccc'],
+  )
   // a truthy or falsy result that is not a boolean counts as such (JavaScript predicate style)
   const loose = (x: number): boolean => (x % 3) as unknown as boolean
   assert.deepEqual(await pipe([0, 1, 2, 3, 4], filter(loose), toArray()), [1, 2, 4])
@@ -47,21 +61,46 @@ test('a type-guard predicate narrows the element type', async () => {
   const mixed: (string | number)[] = [1, 'a', 2, 'b']
   const out = pipe(mixed, filter(isString))
   expectTypeOf(out).toEqualTypeOf<AsyncIterable<string>>()
-  const lengths = await pipe([1, 'a', 2, 'bb'] as (string | number)[], filter(isString), map((s) => s.length), toArray())
+  const lengths = await pipe(
+    [1, 'a', 2, 'bb'] as (string | number)[],
+    filter(isString),
+    map((s) => s.length),
+    toArray(),
+  )
   expectTypeOf(lengths).toEqualTypeOf<number[]>()
   assert.deepEqual(lengths, [1, 2])
   // a boolean predicate keeps the type
-  const same = pipe([1, 2], filter((x) => x > 1))
+  const same = pipe(
+    [1, 2],
+    filter((x) => x > 1),
+  )
   expectTypeOf(same).toEqualTypeOf<AsyncIterable<number>>()
-  const defined = pipe([1, undefined, 3], filter((x): x is number => x !== undefined))
+  const defined = pipe(
+    [1, undefined, 3],
+    filter((x): x is number => x !== undefined),
+  )
   expectTypeOf(defined).toEqualTypeOf<AsyncIterable<number>>()
   assert.deepEqual(await toArray<number>()(defined), [1, 3])
 })
 
 test('filter on an empty source emits nothing', async () => {
   let called = 0
-  assert.deepEqual(await pipe([] as number[], filter(() => ++called > 0), toArray()), [])
-  assert.deepEqual(await pipe(tracked<number>([]), filter(() => true), toArray()), [])
+  assert.deepEqual(
+    await pipe(
+      [] as number[],
+      filter(() => ++called > 0),
+      toArray(),
+    ),
+    [],
+  )
+  assert.deepEqual(
+    await pipe(
+      tracked<number>([]),
+      filter(() => true),
+      toArray(),
+    ),
+    [],
+  )
   assert.equal(called, 0)
 })
 
@@ -69,10 +108,21 @@ test('a source error arrives after the earlier values', async () => {
   const got: number[] = []
   const src = tracked([1, 2, 3, 4], { failAt: 3, error: new Error('source broke') })
   await assert.rejects(async () => {
-    for await (const x of pipe(src, filter((x: number) => x !== 2))) got.push(x)
+    for await (const x of pipe(
+      src,
+      filter((x: number) => x !== 2),
+    ))
+      got.push(x)
   }, /source broke/)
   assert.deepEqual(got, [1, 3])
-  await assert.rejects(pipe(tracked([1, 2], { failAt: 1, error: new Error('sink saw it') }), filter(() => true), toArray()), /sink saw it/)
+  await assert.rejects(
+    pipe(
+      tracked([1, 2], { failAt: 1, error: new Error('sink saw it') }),
+      filter(() => true),
+      toArray(),
+    ),
+    /sink saw it/,
+  )
 })
 
 test('an error from the predicate, sync or async, reaches the consumer and closes the source', async () => {
@@ -105,7 +155,10 @@ test('an error from the predicate, sync or async, reaches the consumer and close
 
 test('early break closes upstream, also while the source is waiting', async () => {
   const src = tracked([1, 2, 3, 4, 5, 6])
-  const out = pipe(src, filter((x: number) => x % 2 === 0))
+  const out = pipe(
+    src,
+    filter((x: number) => x % 2 === 0),
+  )
   for await (const x of out) {
     assert.equal(x, 2)
     break
@@ -113,7 +166,10 @@ test('early break closes upstream, also while the source is waiting', async () =
   assert.deepEqual(src.state, { pulled: 2, closed: true })
 
   const stuck = forever<number>()
-  const it = pipe(stuck, filter(() => true))[Symbol.asyncIterator]()
+  const it = pipe(
+    stuck,
+    filter(() => true),
+  )[Symbol.asyncIterator]()
   const pending = it.next()
   await settle()
   await it.return?.()
@@ -124,7 +180,10 @@ test('early break closes upstream, also while the source is waiting', async () =
 test('filter is lazy: nothing is pulled and the predicate is not called before the first next()', async () => {
   const src = tracked([1, 2, 3])
   let called = 0
-  const it = pipe(src, filter(() => ++called > 0))[Symbol.asyncIterator]()
+  const it = pipe(
+    src,
+    filter(() => ++called > 0),
+  )[Symbol.asyncIterator]()
   await settle()
   assert.equal(src.state.pulled, 0)
   assert.equal(called, 0)

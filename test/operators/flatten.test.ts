@@ -5,7 +5,15 @@ import { pipe, flatten, toArray } from '../../src/index.js'
 import { tracked } from '../helpers.js'
 
 test('flatten arrays, Sets, sync and async generators (Streamz docstring)', async () => {
-  const out = await pipe([[1, 2, 3], [4, 5], [6, 7, 7]], flatten(), toArray())
+  const out = await pipe(
+    [
+      [1, 2, 3],
+      [4, 5],
+      [6, 7, 7],
+    ],
+    flatten(),
+    toArray(),
+  )
   assert.deepEqual(out, [1, 2, 3, 4, 5, 6, 7, 7])
   expectTypeOf(out).toEqualTypeOf<number[]>()
   function* gen() {
@@ -17,7 +25,11 @@ test('flatten arrays, Sets, sync and async generators (Streamz docstring)', asyn
     await Promise.resolve()
     yield 'a2'
   }
-  const mixed = await pipe([new Set(['s']), gen(), agen(), [], tracked(['t'])] as (Iterable<string> | AsyncIterable<string>)[], flatten(), toArray())
+  const mixed = await pipe(
+    [new Set(['s']), gen(), agen(), [], tracked(['t'])] as (Iterable<string> | AsyncIterable<string>)[],
+    flatten(),
+    toArray(),
+  )
   assert.deepEqual(mixed, ['s', 'g1', 'g2', 'a1', 'a2', 't'])
 })
 

@@ -9,7 +9,17 @@ test('frequencies emits running counts, a fresh Map each time (as Streamz does)'
   expectTypeOf(out).toEqualTypeOf<Map<string, number>[]>()
   assert.deepEqual(
     out.map((m) => [...m]),
-    [[['a', 1]], [['a', 1], ['b', 1]], [['a', 2], ['b', 1]]],
+    [
+      [['a', 1]],
+      [
+        ['a', 1],
+        ['b', 1],
+      ],
+      [
+        ['a', 2],
+        ['b', 1],
+      ],
+    ],
   )
   assert.notEqual(out[0], out[1])
 })
@@ -17,7 +27,13 @@ test('frequencies emits running counts, a fresh Map each time (as Streamz does)'
 test('frequencies counts by SameValueZero and via for await', async () => {
   const got: Map<number, number>[] = []
   for await (const m of pipe(tracked([NaN, NaN, 0, -0]), frequencies())) got.push(m)
-  assert.deepEqual([...(got.at(-1) ?? [])], [[NaN, 2], [0, 2]])
+  assert.deepEqual(
+    [...(got.at(-1) ?? [])],
+    [
+      [NaN, 2],
+      [0, 2],
+    ],
+  )
 })
 
 test('frequencies restarts per iteration', async () => {

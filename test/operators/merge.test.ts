@@ -33,9 +33,18 @@ for (const [mode, consume] of Object.entries(consumers)) {
     const b = tracked(range(30, 100))
     const got = await consume(merge(a, b, [1000, 1001]))
     assert.equal(got.length, 82)
-    assert.deepEqual(got.filter((x) => x < 100), range(50))
-    assert.deepEqual(got.filter((x) => x >= 100 && x < 1000), range(30, 100))
-    assert.deepEqual(got.filter((x) => x >= 1000), [1000, 1001])
+    assert.deepEqual(
+      got.filter((x) => x < 100),
+      range(50),
+    )
+    assert.deepEqual(
+      got.filter((x) => x >= 100 && x < 1000),
+      range(30, 100),
+    )
+    assert.deepEqual(
+      got.filter((x) => x >= 1000),
+      [1000, 1001],
+    )
     assert.equal(a.state.closed, true)
     assert.equal(b.state.closed, true)
   })
@@ -200,8 +209,15 @@ test('driven: end() is called once after every source ended, and its promise is 
 })
 
 test('works as a source in a pipeline with fused stages', async () => {
-  const got = await pipe(merge([1, 2, 3], [10]), map((x) => x * 2), toArray())
-  assert.deepEqual([...got].sort((x, y) => x - y), [2, 4, 6, 20])
+  const got = await pipe(
+    merge([1, 2, 3], [10]),
+    map((x) => x * 2),
+    toArray(),
+  )
+  assert.deepEqual(
+    [...got].sort((x, y) => x - y),
+    [2, 4, 6, 20],
+  )
 })
 
 test('no unhandled rejections when sources fail, together or after the consumer stopped', async () => {
@@ -223,7 +239,10 @@ test('no unhandled rejections when sources fail, together or after the consumer 
 })
 
 test('bad arguments throw at construction', () => {
-  assert.throws(() => merge([1], 5 as unknown as number[]), { name: 'TypeError', message: /merge: source 1 must be an AsyncIterable or Iterable, got 5/ })
+  assert.throws(() => merge([1], 5 as unknown as number[]), {
+    name: 'TypeError',
+    message: /merge: source 1 must be an AsyncIterable or Iterable, got 5/,
+  })
   assert.throws(() => merge(null as unknown as number[]), TypeError)
 })
 

@@ -48,7 +48,21 @@ test('a negative or NaN number is a RangeError naming the value', () => {
 })
 
 test('an unparseable string is a RangeError naming the value', () => {
-  for (const bad of ['5 parsecs', '', '  ', '-5s', '-1', 'NaN', 's', '1e3', '5 m s', '2x', '1,5s', '1..5s', 'Infinity']) {
+  for (const bad of [
+    '5 parsecs',
+    '',
+    '  ',
+    '-5s',
+    '-1',
+    'NaN',
+    's',
+    '1e3',
+    '5 m s',
+    '2x',
+    '1,5s',
+    '1..5s',
+    'Infinity',
+  ]) {
     assert.throws(
       () => parseDuration(bad),
       (e: unknown) => {

@@ -10,10 +10,18 @@ test('partition groups n elements; the partial rest is emitted when the source e
   const out = await pipe(range(10), partition(3), toArray())
   expectTypeOf(out).toEqualTypeOf<number[][]>()
   assert.deepEqual(out, [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]])
-  assert.deepEqual(await pipe(range(4), partition(2), toArray()), [[0, 1], [2, 3]])
+  assert.deepEqual(await pipe(range(4), partition(2), toArray()), [
+    [0, 1],
+    [2, 3],
+  ])
   assert.deepEqual(await pipe(range(3), partition(1), toArray()), [[0], [1], [2]])
   const got: number[][] = []
-  for await (const p of pipe(tracked(range(5)), map(async (x) => x), partition(2))) got.push(p)
+  for await (const p of pipe(
+    tracked(range(5)),
+    map(async (x) => x),
+    partition(2),
+  ))
+    got.push(p)
   assert.deepEqual(got, [[0, 1], [2, 3], [4]])
 })
 
@@ -28,18 +36,29 @@ test('partition by a key function (checked against Streamz 0.6.4)', async () => 
     [7],
     [8],
   ])
-  assert.deepEqual(await pipe(range(4), partition(2, { key: (x: number) => x % 2 }), toArray()), [[0, 2], [1, 3]])
+  assert.deepEqual(await pipe(range(4), partition(2, { key: (x: number) => x % 2 }), toArray()), [
+    [0, 2],
+    [1, 3],
+  ])
   assert.deepEqual(await pipe(range(3), partition(1, { key: (x: number) => x % 2 }), toArray()), [[0], [1], [2]])
 })
 
 test('leftovers come out in the order their partitions began', async () => {
   // key a fills and restarts after key b began, so b's partial partition is older
   const xs = ['a1', 'b1', 'a2', 'a3']
-  assert.deepEqual(await pipe(xs, partition(2, { key: (s: string) => s[0] }), toArray()), [['a1', 'a2'], ['b1'], ['a3']])
+  assert.deepEqual(await pipe(xs, partition(2, { key: (s: string) => s[0] }), toArray()), [
+    ['a1', 'a2'],
+    ['b1'],
+    ['a3'],
+  ])
 })
 
 test('partition by a property name; a missing property is an error', async () => {
-  const rows = [{ k: 'x', v: 0 }, { k: 'y', v: 1 }, { k: 'x', v: 2 }]
+  const rows = [
+    { k: 'x', v: 0 },
+    { k: 'y', v: 1 },
+    { k: 'x', v: 2 },
+  ]
   assert.deepEqual(await pipe(rows, partition(2, { key: 'k' }), toArray()), [[rows[0], rows[2]], [rows[1]]])
   await assert.rejects(pipe([{ k: 1 }, {}] as { k?: number }[], partition(2, { key: 'k' }), toArray()), {
     name: 'RangeError',
@@ -56,9 +75,27 @@ test('partition on an empty source', async () => {
 
 test('a source error arrives after the full partitions; the partial one is dropped', async () => {
   for (const [options, want] of [
-    [{}, [[0, 1], [2, 3]]],
-    [{ key: (x: number) => x % 2 }, [[0, 2], [1, 3]]],
-    [{ timeout: 1000, clock: new FakeClock() }, [[0, 1], [2, 3]]],
+    [
+      {},
+      [
+        [0, 1],
+        [2, 3],
+      ],
+    ],
+    [
+      { key: (x: number) => x % 2 },
+      [
+        [0, 2],
+        [1, 3],
+      ],
+    ],
+    [
+      { timeout: 1000, clock: new FakeClock() },
+      [
+        [0, 1],
+        [2, 3],
+      ],
+    ],
   ] as const) {
     const src = tracked(range(10), { failAt: 5 })
     const got: number[][] = []
@@ -152,7 +189,8 @@ test('timeout with key: one timer per partition, as in Streamz 0.6.4', async () 
   const src = pushable<number>()
   const seen: [number, number[]][] = []
   const done = (async () => {
-    for await (const p of pipe(src, partition(3, { timeout: 200, key: (x: number) => x % 2, clock }))) seen.push([clock.now(), p])
+    for await (const p of pipe(src, partition(3, { timeout: 200, key: (x: number) => x % 2, clock })))
+      seen.push([clock.now(), p])
   })()
   void src.push(0)
   await clock.advance(100)

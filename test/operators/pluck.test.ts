@@ -5,19 +5,44 @@ import { pipe, pluck, map, toArray } from '../../src/index.js'
 import { tracked } from '../helpers.js'
 
 test('pluck picks a property, and an index', async () => {
-  const people = [{ name: 'Alice', x: 123 }, { name: 'Bob', x: 456 }]
+  const people = [
+    { name: 'Alice', x: 123 },
+    { name: 'Bob', x: 456 },
+  ]
   const names = await pipe(people, pluck('name'), toArray())
   assert.deepEqual(names, ['Alice', 'Bob'])
   expectTypeOf(names).toEqualTypeOf<string[]>()
   const xs = await pipe(tracked(people), pluck('x'), toArray())
   assert.deepEqual(xs, [123, 456])
   expectTypeOf(xs).toEqualTypeOf<number[]>()
-  assert.deepEqual(await pipe([[1, 2, 3], [4, 5, 6]], pluck(2), toArray()), [3, 6])
+  assert.deepEqual(
+    await pipe(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      pluck(2),
+      toArray(),
+    ),
+    [3, 6],
+  )
 })
 
 test('pluck with an array of keys emits an array', async () => {
-  const out = await pipe([[1, 2, 3, 4], [4, 5, 6, 7], [8, 9, 10, 11]], pluck([0, 3]), toArray())
-  assert.deepEqual(out, [[1, 4], [4, 7], [8, 11]])
+  const out = await pipe(
+    [
+      [1, 2, 3, 4],
+      [4, 5, 6, 7],
+      [8, 9, 10, 11],
+    ],
+    pluck([0, 3]),
+    toArray(),
+  )
+  assert.deepEqual(out, [
+    [1, 4],
+    [4, 7],
+    [8, 11],
+  ])
   const mixed = await pipe([{ a: 1, b: 'x', c: true }], pluck(['b', 'a']), toArray())
   assert.deepEqual(mixed, [['x', 1]])
   expectTypeOf(mixed).toEqualTypeOf<[string, number][]>()
@@ -30,7 +55,12 @@ test('pluck keeps a present key whose value is undefined', async () => {
 
 test('pluck via for await, on an empty source', async () => {
   const out: number[] = []
-  for await (const x of pipe(tracked([{ a: 1 }, { a: 2 }]), map((o) => o), pluck('a'))) out.push(x)
+  for await (const x of pipe(
+    tracked([{ a: 1 }, { a: 2 }]),
+    map((o) => o),
+    pluck('a'),
+  ))
+    out.push(x)
   assert.deepEqual(out, [1, 2])
   assert.deepEqual(await pipe(tracked<{ a: number }>([]), pluck('a'), toArray()), [])
 })

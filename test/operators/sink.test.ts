@@ -21,7 +21,11 @@ function gated<T>(): { f: (x: T) => Promise<void>; calls: T[]; release: () => vo
 
 test('sink calls a sync f on every element in order and resolves to undefined', async () => {
   const seen: number[] = []
-  const done = pipe([1, 2, 3], map((x) => x * 2), sink((x) => seen.push(x)))
+  const done = pipe(
+    [1, 2, 3],
+    map((x) => x * 2),
+    sink((x) => seen.push(x)),
+  )
   expectTypeOf(done).toEqualTypeOf<Promise<void>>()
   assert.equal(await (done as Promise<unknown>), undefined) // what f returns is dropped
   assert.deepEqual(seen, [2, 4, 6])
@@ -30,11 +34,14 @@ test('sink calls a sync f on every element in order and resolves to undefined', 
 test('sink with an async f resolves after the last call settled', async () => {
   const seen: number[] = []
   let last = false
-  await pipe(tracked([1, 2, 3]), sink(async (x: number) => {
-    await settle(1)
-    seen.push(x)
-    if (x === 3) last = true
-  }))
+  await pipe(
+    tracked([1, 2, 3]),
+    sink(async (x: number) => {
+      await settle(1)
+      seen.push(x)
+      if (x === 3) last = true
+    }),
+  )
   assert.deepEqual(seen, [1, 2, 3])
   assert.equal(last, true)
 })
@@ -63,7 +70,12 @@ test('back pressure: the next element is taken only after the previous promise s
 
 test('back pressure through fused stages over an array', async () => {
   const g = gated<number>()
-  const done = pipe([1, 2, 3, 4], filter((x) => x !== 2), map((x) => x * 10), sink(g.f))
+  const done = pipe(
+    [1, 2, 3, 4],
+    filter((x) => x !== 2),
+    map((x) => x * 10),
+    sink(g.f),
+  )
   await settle()
   assert.deepEqual(g.calls, [10])
   g.release()
@@ -78,15 +90,24 @@ test('back pressure through fused stages over an array', async () => {
 
 test('sink on an empty source resolves without calling f', async () => {
   let called = 0
-  await pipe([] as number[], sink(() => called++))
-  await pipe(tracked<number>([]), sink(() => called++))
+  await pipe(
+    [] as number[],
+    sink(() => called++),
+  )
+  await pipe(
+    tracked<number>([]),
+    sink(() => called++),
+  )
   assert.equal(called, 0)
 })
 
 test('a source error rejects the sink after the earlier elements were handled', async () => {
   const seen: number[] = []
   await assert.rejects(
-    pipe(tracked([1, 2, 3], { failAt: 2, error: new Error('source broke') }), sink((x: number) => seen.push(x))),
+    pipe(
+      tracked([1, 2, 3], { failAt: 2, error: new Error('source broke') }),
+      sink((x: number) => seen.push(x)),
+    ),
     /source broke/,
   )
   assert.deepEqual(seen, [1, 2])
@@ -108,7 +129,14 @@ test('an error from f, sync or async, rejects the sink and closes the source', a
     assert.deepEqual(src.state, { pulled: 2, closed: true })
     // the same through a fused stage
     const src2 = tracked([1, 2, 3, 4])
-    await assert.rejects(pipe(src2, map((x: number) => x), sink(f)), /f failed on 2/)
+    await assert.rejects(
+      pipe(
+        src2,
+        map((x: number) => x),
+        sink(f),
+      ),
+      /f failed on 2/,
+    )
     assert.deepEqual(src2.state, { pulled: 2, closed: true })
   }
   // a rejected gate: nothing more is called
@@ -150,7 +178,11 @@ test('sink works on a plain async iterable: an async generator, closed on error'
 test('sink works on a pushable, with back pressure on emit', async () => {
   const source = pushable<number>()
   const g = gated<number>()
-  const done = pipe(source, map((x) => x + 1), sink(g.f))
+  const done = pipe(
+    source,
+    map((x) => x + 1),
+    sink(g.f),
+  )
   await source.emit(1) // taken at once: f(2) is running
   assert.deepEqual(g.calls, [2])
   let second = false
@@ -168,9 +200,12 @@ test('sink works on a pushable, with back pressure on emit', async () => {
 
 test('an error from f on a pushable rejects the sink and closes the pushable', async () => {
   const source = pushable<number>()
-  const done = pipe(source, sink((x: number) => {
-    if (x === 2) throw new Error('f failed on 2')
-  }))
+  const done = pipe(
+    source,
+    sink((x: number) => {
+      if (x === 2) throw new Error('f failed on 2')
+    }),
+  )
   await source.emit(1)
   source.push(2)
   await assert.rejects(done, /f failed on 2/)

@@ -16,8 +16,14 @@ test('slice follows Python slice semantics', async () => {
     [6, 2, 1],
     [10, 20, 1],
   ] as const) {
-    const want = range(10).slice(start, end).filter((_, i) => i % step === 0)
-    assert.deepEqual(await pipe(range(10), slice(start, end, step), toArray()), want, `slice(${start}, ${end}, ${step})`)
+    const want = range(10)
+      .slice(start, end)
+      .filter((_, i) => i % step === 0)
+    assert.deepEqual(
+      await pipe(range(10), slice(start, end, step), toArray()),
+      want,
+      `slice(${start}, ${end}, ${step})`,
+    )
   }
   assert.deepEqual(await pipe(range(6), slice(), toArray()), range(6))
   assert.deepEqual(await pipe(range(6), slice(4), toArray()), [4, 5])
@@ -56,7 +62,13 @@ test('slice ends an endless source; end <= start ends after one pull', async () 
 test('reaching end still ends downstream steps, so their held state is flushed', async () => {
   assert.deepEqual(await pipe(range(100), slice(0, 5), partition(2), toArray()), [[0, 1], [2, 3], [4]])
   const got: number[][] = []
-  for await (const p of pipe(tracked(range(100)), slice(0, 5), map(async (x) => x), partition(2))) got.push(p)
+  for await (const p of pipe(
+    tracked(range(100)),
+    slice(0, 5),
+    map(async (x) => x),
+    partition(2),
+  ))
+    got.push(p)
   assert.deepEqual(got, [[0, 1], [2, 3], [4]])
 })
 
@@ -88,7 +100,10 @@ test('slice is lazy and break closes the source', async () => {
 })
 
 test('slice checks its arguments at construction', () => {
-  assert.throws(() => slice(-1), { name: 'RangeError', message: /slice: start must be a non-negative integer \(a stream has no known length/ })
+  assert.throws(() => slice(-1), {
+    name: 'RangeError',
+    message: /slice: start must be a non-negative integer \(a stream has no known length/,
+  })
   assert.throws(() => slice(0, -2), { name: 'RangeError', message: /slice: end must be a non-negative integer/ })
   assert.throws(() => slice(0, 5, 0), { name: 'RangeError', message: 'slice: step must be a positive integer, got 0' })
   assert.throws(() => slice(0, 5, -1), RangeError)

@@ -15,7 +15,14 @@ test('slidingWindow emits partial windows first by default', async () => {
 
 test('slidingWindow with returnPartial false (Streamz docstring)', async () => {
   const out = await pipe([0, 1, 2, 3, 4, 5, 6, 7], slidingWindow(3, { returnPartial: false }), toArray())
-  assert.deepEqual(out, [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7]])
+  assert.deepEqual(out, [
+    [0, 1, 2],
+    [1, 2, 3],
+    [2, 3, 4],
+    [3, 4, 5],
+    [4, 5, 6],
+    [5, 6, 7],
+  ])
   assert.deepEqual(await pipe([1, 2], slidingWindow(3, { returnPartial: false }), toArray()), [])
 })
 
@@ -33,7 +40,11 @@ test('slidingWindow emits fresh arrays: mutating one does not affect the next', 
     got.push(w)
     w.push(99)
   }
-  assert.deepEqual(got, [[1, 99], [1, 2, 99], [2, 3, 99]])
+  assert.deepEqual(got, [
+    [1, 99],
+    [1, 2, 99],
+    [2, 3, 99],
+  ])
 })
 
 test('slidingWindow on an empty source', async () => {
@@ -61,7 +72,10 @@ test('slidingWindow is lazy and break closes the source', async () => {
 })
 
 test('slidingWindow checks its arguments at construction', () => {
-  assert.throws(() => slidingWindow(0), { name: 'RangeError', message: 'slidingWindow: n must be a positive integer, got 0' })
+  assert.throws(() => slidingWindow(0), {
+    name: 'RangeError',
+    message: 'slidingWindow: n must be a positive integer, got 0',
+  })
   assert.throws(() => slidingWindow(2.5), RangeError)
   assert.throws(() => slidingWindow('3' as never), TypeError)
   assert.throws(() => slidingWindow(2, 5 as never), TypeError)

@@ -5,31 +5,68 @@ import { pipe, starmap, toArray } from '../../src/index.js'
 import { tracked } from '../helpers.js'
 
 test('starmap spreads each array into f', async () => {
-  const out = await pipe([[0, 0], [1, 1], [2, 2]] as [number, number][], starmap((a, b) => a + b), toArray())
+  const out = await pipe(
+    [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ] as [number, number][],
+    starmap((a, b) => a + b),
+    toArray(),
+  )
   assert.deepEqual(out, [0, 2, 4])
-  const reps = await pipe([[2, 'ab']] as [number, string][], starmap((n, s) => s.repeat(n)), toArray())
+  const reps = await pipe(
+    [[2, 'ab']] as [number, string][],
+    starmap((n, s) => s.repeat(n)),
+    toArray(),
+  )
   assert.deepEqual(reps, ['abab'])
   expectTypeOf(reps).toEqualTypeOf<string[]>()
 })
 
 test('starmap awaits an async f, and spreads any iterable', async () => {
   const out: number[] = []
-  const src = tracked([[1, 2], [3, 4]] as [number, number][])
-  for await (const x of pipe(src, starmap(async (a: number, b: number) => a * b))) out.push(x)
+  const src = tracked([
+    [1, 2],
+    [3, 4],
+  ] as [number, number][])
+  for await (const x of pipe(
+    src,
+    starmap(async (a: number, b: number) => a * b),
+  ))
+    out.push(x)
   assert.deepEqual(out, [2, 12])
-  const fromSet = await pipe([new Set([1, 2, 3]) as unknown as number[]], starmap((...xs: number[]) => xs.length), toArray())
+  const fromSet = await pipe(
+    [new Set([1, 2, 3]) as unknown as number[]],
+    starmap((...xs: number[]) => xs.length),
+    toArray(),
+  )
   assert.deepEqual(fromSet, [3])
 })
 
 test('starmap on an empty source', async () => {
-  assert.deepEqual(await pipe(tracked<[number]>([]), starmap((a: number) => a), toArray()), [])
+  assert.deepEqual(
+    await pipe(
+      tracked<[number]>([]),
+      starmap((a: number) => a),
+      toArray(),
+    ),
+    [],
+  )
 })
 
 test('starmap: a non-iterable element is a TypeError', async () => {
-  await assert.rejects(pipe([5 as unknown as [number]], starmap((a: number) => a), toArray()), {
-    name: 'TypeError',
-    message: /starmap: each element must be an array or iterable/,
-  })
+  await assert.rejects(
+    pipe(
+      [5 as unknown as [number]],
+      starmap((a: number) => a),
+      toArray(),
+    ),
+    {
+      name: 'TypeError',
+      message: /starmap: each element must be an array or iterable/,
+    },
+  )
 })
 
 test('starmap: a source error arrives after the earlier values', async () => {
@@ -37,7 +74,11 @@ test('starmap: a source error arrives after the earlier values', async () => {
   const got: number[] = []
   await assert.rejects(
     (async () => {
-      for await (const x of pipe(src, starmap((a: number) => a * 10))) got.push(x)
+      for await (const x of pipe(
+        src,
+        starmap((a: number) => a * 10),
+      ))
+        got.push(x)
     })(),
     /source failed/,
   )
@@ -71,7 +112,10 @@ test('starmap: an error from f (sync or async) reaches the consumer and closes t
 
 test('starmap is lazy and break closes the source', async () => {
   const src = tracked([[1], [2], [3]] as [number][])
-  const out = pipe(src, starmap((a: number) => a))
+  const out = pipe(
+    src,
+    starmap((a: number) => a),
+  )
   assert.equal(src.state.pulled, 0)
   for await (const x of out) {
     assert.equal(x, 1)

@@ -20,8 +20,16 @@ const sources = {
   array: () => range(200),
   'async generator': () => gen(200),
   fromIterable: () => fromIterable(range(200)),
-  'fused flow': () => pipe(range(200), map((x) => x)),
-  'async fused flow': () => pipe(gen(200), map(async (x) => x)),
+  'fused flow': () =>
+    pipe(
+      range(200),
+      map((x) => x),
+    ),
+  'async fused flow': () =>
+    pipe(
+      gen(200),
+      map(async (x) => x),
+    ),
 }
 
 for (const [kind, make] of Object.entries(sources)) {
@@ -58,7 +66,10 @@ test('a source error reaches every branch at its position, after the elements be
   }
   await assert.rejects(read(a, 0), /boom/)
   await assert.rejects(read(b, 1), /boom/)
-  assert.deepEqual(got, [[1, 2], [1, 2]])
+  assert.deepEqual(got, [
+    [1, 2],
+    [1, 2],
+  ])
   // after the error, a branch is over
   assert.deepEqual(await a[Symbol.asyncIterator]().next(), { value: undefined, done: true })
 })
@@ -202,7 +213,10 @@ test('concurrent next() calls on one branch are answered in order', async () => 
   const [a, b] = tee(gen(5), 2)
   const ia = a[Symbol.asyncIterator]()
   const rs = await Promise.all([ia.next(), ia.next(), ia.next()])
-  assert.deepEqual(rs.map((r) => r.value as number), [0, 1, 2])
+  assert.deepEqual(
+    rs.map((r) => r.value as number),
+    [0, 1, 2],
+  )
   assert.deepEqual(await collect(b), [0, 1, 2, 3, 4])
 })
 
@@ -214,8 +228,24 @@ test('a branch is its own iterator, so it is read once', async () => {
 
 test('branches feed zip: tee → map/map → zip', async () => {
   const [a, b] = tee(range(1000), 2)
-  const out = await pipe(zip(pipe(a, map((x) => x + 1)), pipe(b, map((x) => x - 1))), map(([p, q]) => p + q), toArray())
-  assert.deepEqual(out, range(1000).map((x) => 2 * x))
+  const out = await pipe(
+    zip(
+      pipe(
+        a,
+        map((x) => x + 1),
+      ),
+      pipe(
+        b,
+        map((x) => x - 1),
+      ),
+    ),
+    map(([p, q]) => p + q),
+    toArray(),
+  )
+  assert.deepEqual(
+    out,
+    range(1000).map((x) => 2 * x),
+  )
 })
 
 test('no unhandled rejections when the source fails', async () => {
@@ -238,10 +268,16 @@ test('no unhandled rejections when the source fails', async () => {
 })
 
 test('bad arguments throw at construction', () => {
-  assert.throws(() => tee(5 as unknown as number[], 2), { name: 'TypeError', message: /tee: source must be an AsyncIterable or Iterable, got 5/ })
+  assert.throws(() => tee(5 as unknown as number[], 2), {
+    name: 'TypeError',
+    message: /tee: source must be an AsyncIterable or Iterable, got 5/,
+  })
   assert.throws(() => tee([1], 0), { name: 'RangeError', message: /tee: n must be a positive integer, got 0/ })
   assert.throws(() => tee([1], 1.5), RangeError)
-  assert.throws(() => tee([1], 2, { highWaterMark: 0 }), { name: 'RangeError', message: /tee: highWaterMark must be a positive integer or Infinity, got 0/ })
+  assert.throws(() => tee([1], 2, { highWaterMark: 0 }), {
+    name: 'RangeError',
+    message: /tee: highWaterMark must be a positive integer or Infinity, got 0/,
+  })
   assert.throws(() => tee([1], 2, null as unknown as object), TypeError)
 })
 

@@ -5,7 +5,11 @@ import { pipe, toArray, map, pushable, fromIterable } from '../../src/index.js'
 import { tracked, forever, settle } from '../helpers.js'
 
 test('toArray collects every element in order, from any kind of source', async () => {
-  const squares = await pipe([1, 2, 3], map((x) => x * x), toArray())
+  const squares = await pipe(
+    [1, 2, 3],
+    map((x) => x * x),
+    toArray(),
+  )
   expectTypeOf(squares).toEqualTypeOf<number[]>()
   assert.deepEqual(squares, [1, 4, 9])
   assert.deepEqual(await pipe(tracked(['a', 'b']), toArray()), ['a', 'b'])
@@ -44,10 +48,14 @@ test('a source error rejects toArray', async () => {
   const src = tracked([1, 2, 3], { failAt: 2, error: new Error('source broke') })
   await assert.rejects(pipe(src, toArray()), /source broke/)
   await assert.rejects(
-    pipe([1, 2, 3], map((x) => {
-      if (x === 2) throw new Error('map failed')
-      return x
-    }), toArray()),
+    pipe(
+      [1, 2, 3],
+      map((x) => {
+        if (x === 2) throw new Error('map failed')
+        return x
+      }),
+      toArray(),
+    ),
     /map failed/,
   )
 })

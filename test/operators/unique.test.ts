@@ -19,7 +19,11 @@ test('unique maxsize is an LRU: a repeated key becomes the most recent (checked 
 })
 
 test('unique by a key function or a property name', async () => {
-  const rows = [{ id: 1, v: 'a' }, { id: 2, v: 'b' }, { id: 1, v: 'c' }]
+  const rows = [
+    { id: 1, v: 'a' },
+    { id: 2, v: 'b' },
+    { id: 1, v: 'c' },
+  ]
   assert.deepEqual(await pipe(rows, unique({ key: (r: { id: number }) => r.id }), toArray()), [rows[0], rows[1]])
   assert.deepEqual(await pipe(rows, unique({ key: 'id' }), toArray()), [rows[0], rows[1]])
   // objects compare by identity without a key
@@ -83,8 +87,14 @@ test('unique is lazy and break closes the source', async () => {
 })
 
 test('unique checks its options at construction', () => {
-  assert.throws(() => unique({ maxsize: 0 }), { name: 'RangeError', message: /unique: maxsize must be a positive integer or Infinity, got 0/ })
+  assert.throws(() => unique({ maxsize: 0 }), {
+    name: 'RangeError',
+    message: /unique: maxsize must be a positive integer or Infinity, got 0/,
+  })
   assert.throws(() => unique({ maxsize: 1.5 }), RangeError)
-  assert.throws(() => unique({ key: {} as never }), { name: 'TypeError', message: /unique: key must be a function or a property name/ })
+  assert.throws(() => unique({ key: {} as never }), {
+    name: 'TypeError',
+    message: /unique: key must be a function or a property name/,
+  })
   assert.throws(() => unique(null as never), TypeError)
 })

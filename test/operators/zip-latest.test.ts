@@ -26,7 +26,15 @@ test('one tuple per lossless element, with the latest of the others (Streamz zip
   const b = pushable<string>()
   const { got, done } = consume(zipLatest(a, b))
   // Streamz 0.6.4: a 1, a 2, b x, a 3, b y, b z, a 4  ->  (1, x), (2, x), (3, x), (4, z)
-  await feed([[a, 1], [a, 2], [b, 'x'], [a, 3], [b, 'y'], [b, 'z'], [a, 4]])
+  await feed([
+    [a, 1],
+    [a, 2],
+    [b, 'x'],
+    [a, 3],
+    [b, 'y'],
+    [b, 'z'],
+    [a, 4],
+  ])
   a.end()
   await done // the lossless source's end ends the stream
   assert.deepEqual(got, [
@@ -152,8 +160,14 @@ test('no unhandled rejections when sources fail', async () => {
 })
 
 test('bad arguments throw at construction', () => {
-  assert.throws(() => zipLatest(3 as unknown as number[]), { name: 'TypeError', message: /zipLatest: lossless must be an AsyncIterable or Iterable, got 3/ })
-  assert.throws(() => zipLatest([1], [2], null as unknown as number[]), { name: 'TypeError', message: /zipLatest: source 2 must be/ })
+  assert.throws(() => zipLatest(3 as unknown as number[]), {
+    name: 'TypeError',
+    message: /zipLatest: lossless must be an AsyncIterable or Iterable, got 3/,
+  })
+  assert.throws(() => zipLatest([1], [2], null as unknown as number[]), {
+    name: 'TypeError',
+    message: /zipLatest: source 2 must be/,
+  })
 })
 
 test('types: the tuple is the lossless type, then the others', () => {

@@ -71,13 +71,19 @@ for (const [mode, consume] of Object.entries(consumers)) {
     const other = tracked(range(10))
     const endless = forever<number>()
     const got: unknown[] = []
-    await assert.rejects(each(mode, zip(bad, other, endless as AsyncIterable<number>), (x) => got.push(x)), /boom/)
+    await assert.rejects(
+      each(mode, zip(bad, other, endless as AsyncIterable<number>), (x) => got.push(x)),
+      /boom/,
+    )
     assert.deepEqual(got, [])
     assert.equal(other.state.closed, true)
     assert.equal(endless.state.closed, true)
     const bad2 = tracked([1, 2, 3], { failAt: 2, error: new Error('boom2') })
     const got2: unknown[] = []
-    await assert.rejects(each(mode, zip(bad2, ['a', 'b', 'c']), (x) => got2.push(x)), /boom2/)
+    await assert.rejects(
+      each(mode, zip(bad2, ['a', 'b', 'c']), (x) => got2.push(x)),
+      /boom2/,
+    )
     assert.deepEqual(got2, [
       [1, 'a'],
       [2, 'b'],
@@ -102,13 +108,28 @@ for (const [mode, consume] of Object.entries(consumers)) {
     const [a, b] = tee(range(100), 2, { highWaterMark: Infinity })
     const out = await consume(
       zip(
-        pipe(a, map((x) => x * 2), filter((x) => x % 3 === 0)),
-        pipe(b, map(async (x) => x + 1)),
-        pipe(gen(range(100)), map((x) => -x)),
+        pipe(
+          a,
+          map((x) => x * 2),
+          filter((x) => x % 3 === 0),
+        ),
+        pipe(
+          b,
+          map(async (x) => x + 1),
+        ),
+        pipe(
+          gen(range(100)),
+          map((x) => -x),
+        ),
       ),
     )
-    const evens = range(100).map((x) => x * 2).filter((x) => x % 3 === 0)
-    assert.deepEqual(out, evens.slice(0, out.length).map((x, i) => [x, i + 1, -i]))
+    const evens = range(100)
+      .map((x) => x * 2)
+      .filter((x) => x % 3 === 0)
+    assert.deepEqual(
+      out,
+      evens.slice(0, out.length).map((x, i) => [x, i + 1, -i]),
+    )
     assert.equal(out.length, evens.length)
   })
 }
@@ -218,7 +239,10 @@ test('an async step failing in a fused input reaches the consumer and closes eve
     }),
   )
   const got: unknown[] = []
-  await assert.rejects(each('for await', zip(failing, other), (x) => got.push(x)), /step failed/)
+  await assert.rejects(
+    each('for await', zip(failing, other), (x) => got.push(x)),
+    /step failed/,
+  )
   assert.deepEqual(got, [
     [0, 0],
     [1, 1],
@@ -250,12 +274,20 @@ test('no unhandled rejections when several sources fail in one round', async () 
 })
 
 test('bad arguments throw at construction', () => {
-  assert.throws(() => zip([1], {} as unknown as number[]), { name: 'TypeError', message: /zip: source 1 must be an AsyncIterable or Iterable/ })
+  assert.throws(() => zip([1], {} as unknown as number[]), {
+    name: 'TypeError',
+    message: /zip: source 1 must be an AsyncIterable or Iterable/,
+  })
   assert.throws(() => zip(undefined as unknown as number[]), TypeError)
 })
 
 test('types: the tuple is typed from the sources', () => {
   expectTypeOf(zip([1], gen(['a']), [true])).toEqualTypeOf<AsyncIterable<[number, string, boolean]>>()
   const [a, b] = tee([1, 2], 2)
-  expectTypeOf(pipe(zip(a, pipe(b, map(String))), map(([x, y]) => x + y.length))).toEqualTypeOf<AsyncIterable<number>>()
+  expectTypeOf(
+    pipe(
+      zip(a, pipe(b, map(String))),
+      map(([x, y]) => x + y.length),
+    ),
+  ).toEqualTypeOf<AsyncIterable<number>>()
 })

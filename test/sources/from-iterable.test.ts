@@ -26,7 +26,14 @@ test('fromIterable reads arrays, Sets, strings, generators and async iterables',
   assert.deepEqual(await toArray<number>()(out), [1, 2, 3])
   assert.deepEqual(await pipe(fromIterable(new Set(['a', 'b'])), toArray()), ['a', 'b'])
   assert.deepEqual(await pipe(fromIterable('hé'), toArray()), ['h', 'é'])
-  assert.deepEqual(await pipe(fromIterable(counting(3).gen), map((x) => x * 2), toArray()), [2, 4, 6])
+  assert.deepEqual(
+    await pipe(
+      fromIterable(counting(3).gen),
+      map((x) => x * 2),
+      toArray(),
+    ),
+    [2, 4, 6],
+  )
   assert.deepEqual(await pipe(fromIterable(tracked([1, 2])), toArray()), [1, 2])
   async function* agen(): AsyncGenerator<string> {
     yield 'x'
@@ -77,7 +84,10 @@ test('errors from the iterable arrive after the earlier values', async () => {
     for await (const x of fromIterable(failing())) got.push(x)
   }, /generator broke/)
   assert.deepEqual(got, [1])
-  await assert.rejects(pipe(fromIterable(tracked([1, 2], { failAt: 1, error: new Error('async broke') })), toArray()), /async broke/)
+  await assert.rejects(
+    pipe(fromIterable(tracked([1, 2], { failAt: 1, error: new Error('async broke') })), toArray()),
+    /async broke/,
+  )
 })
 
 test('break closes the iterable, sync or async, with or without a signal', async () => {
@@ -93,9 +103,12 @@ test('break closes the iterable, sync or async, with or without a signal', async
   // an error downstream closes it too
   const c = counting(5)
   await assert.rejects(
-    pipe(fromIterable(c.gen), sink((x) => {
-      if (x === 3) throw new Error('downstream failed')
-    })),
+    pipe(
+      fromIterable(c.gen),
+      sink((x) => {
+        if (x === 3) throw new Error('downstream failed')
+      }),
+    ),
     /downstream failed/,
   )
   assert.deepEqual(c.state, { pulled: 3, closed: true })
@@ -120,11 +133,14 @@ test('abort while a sink drives a sync iterable rejects the sink with signal.rea
   const c = counting(100)
   const seen: number[] = []
   await assert.rejects(
-    pipe(fromIterable(c.gen, { signal: ac.signal }), sink(async (x) => {
-      seen.push(x)
-      if (x === 3) ac.abort(new Error('abort at 3'))
-      await settle(1)
-    })),
+    pipe(
+      fromIterable(c.gen, { signal: ac.signal }),
+      sink(async (x) => {
+        seen.push(x)
+        if (x === 3) ac.abort(new Error('abort at 3'))
+        await settle(1)
+      }),
+    ),
     /abort at 3/,
   )
   assert.deepEqual(seen, [1, 2, 3])

@@ -77,12 +77,16 @@ test('sinkToTextfile: an error upstream in a callback closes the file and the so
   assert.equal(openFds(p), 0)
 })
 
-test('sinkToTextfile: a failing write closes the file and the source and rejects', { skip: process.platform !== 'linux' }, async () => {
-  const src = tracked(['x', 'y'])
-  await assert.rejects(pipe(src, sinkToTextfile('/dev/full')), { code: 'ENOSPC' })
-  assert.equal(src.state.closed, true)
-  assert.equal(openFds('/dev/full'), 0)
-})
+test(
+  'sinkToTextfile: a failing write closes the file and the source and rejects',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    const src = tracked(['x', 'y'])
+    await assert.rejects(pipe(src, sinkToTextfile('/dev/full')), { code: 'ENOSPC' })
+    assert.equal(src.state.closed, true)
+    assert.equal(openFds('/dev/full'), 0)
+  },
+)
 
 test('sinkToTextfile: a file that cannot be opened rejects without reading the source', async () => {
   const dir = join(root, 'a-dir')
@@ -112,7 +116,10 @@ test('sinkToTextfile is lazy and applies back pressure: the next element is pull
 test('sinkToTextfile checks its arguments at construction', () => {
   assert.throws(() => sinkToTextfile(''), { name: 'TypeError', message: /sinkToTextfile: path/ })
   assert.throws(() => sinkToTextfile(5 as unknown as string), /sinkToTextfile: path .*5/)
-  assert.throws(() => sinkToTextfile('f', { mode: 'r' as 'a' }), { name: 'RangeError', message: /sinkToTextfile: mode .*"r"/ })
+  assert.throws(() => sinkToTextfile('f', { mode: 'r' as 'a' }), {
+    name: 'RangeError',
+    message: /sinkToTextfile: mode .*"r"/,
+  })
   assert.throws(() => sinkToTextfile('f', { end: 0 as unknown as string }), /sinkToTextfile: end/)
   assert.throws(() => sinkToTextfile('f', null as unknown as object), /sinkToTextfile: options/)
 })

@@ -64,42 +64,21 @@ const long = pipe(
 )
 expectTypeOf(long).toEqualTypeOf<Promise<string[]>>()
 
+// prettier-ignore
 // @ts-expect-error: a number source cannot feed a string stage
-pipe(
-  [1],
-  map((s: string) => s.length),
-)
+pipe([1], map((s: string) => s.length))
 
+// prettier-ignore
 // @ts-expect-error: a mismatch at stage 12 is still caught
-pipe(
-  [0],
-  inc,
-  inc,
-  inc,
-  inc,
-  inc,
-  inc,
-  inc,
-  inc,
-  inc,
-  inc,
-  inc,
-  map((s: string) => s),
-  toArray(),
-)
+pipe([0], inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, map((s: string) => s), toArray())
 
+// prettier-ignore
 // @ts-expect-error: the stage after a string stage must take strings
-pipe(
-  [1],
-  map((x) => `${x}`),
-  map((x: number) => x),
-)
+pipe([1], map((x) => `${x}`), map((x: number) => x))
 
+// prettier-ignore
 // @ts-expect-error: a sink typed for strings cannot end a number pipeline
-pipe(
-  [1],
-  sink((x: string) => x),
-)
+pipe([1], sink((x: string) => x))
 
 declare const st: Stage<number, boolean>
 expectTypeOf(pipe([1], st)).toEqualTypeOf<AsyncIterable<boolean>>()
