@@ -1,6 +1,5 @@
+import { DONE_RESULT } from '../pipe/flow.js'
 import { closeAll } from './close-all.js'
-
-const DONE_RESULT: IteratorReturnResult<undefined> = { value: undefined, done: true }
 
 /** The body of a stage or source written as an async generator. */
 type Body<T> = (

@@ -1,5 +1,5 @@
 import type { Source } from '../pipe/types.js'
-import { toAsync } from '../pipe/flow.js'
+import { toAsync, DONE_RESULT } from '../pipe/flow.js'
 import { checkIterable, checkObject, show } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
@@ -18,8 +18,6 @@ interface Waiter<T> {
   resolve: (r: IteratorResult<T>) => void
   reject: (e: unknown) => void
 }
-
-const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
 
 /**
  * The engine of combineLatest and zipLatest: one read loop per source, each asking for its

@@ -1,5 +1,5 @@
 import type { Source } from '../pipe/types.js'
-import { DONE, DRIVE, toAsync, type Drivable, type Step } from '../pipe/flow.js'
+import { DONE, DRIVE, toAsync, type Drivable, type Step, DONE_RESULT } from '../pipe/flow.js'
 import { checkIterable } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
@@ -20,7 +20,6 @@ interface Waiter<T> {
   reject: (e: unknown) => void
 }
 
-const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
 const resolvedDone = <T>(): Promise<IteratorResult<T>> => Promise.resolve(DONE_RESULT)
 
 /**

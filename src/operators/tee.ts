@@ -1,5 +1,5 @@
 import type { Source } from '../pipe/types.js'
-import { isSyncOnly as isSync } from '../pipe/flow.js'
+import { isSyncOnly as isSync, DONE_RESULT } from '../pipe/flow.js'
 import { checkInteger, checkIterable, checkObject } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
@@ -22,8 +22,6 @@ interface Request<T> {
   resolve: (r: IteratorResult<T>) => void
   reject: (e: unknown) => void
 }
-
-const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
 
 /** One branch: a cursor into the shared buffer. It is its own (one-shot) iterator. */
 class Branch<T> implements AsyncIterableIterator<T>, SyncProbe<T> {

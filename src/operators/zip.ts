@@ -1,5 +1,15 @@
 import type { Source } from '../pipe/types.js'
-import { DONE, DRIVE, Flow, isPromiseLike, isSyncOnly, type Drivable, type NamedOp, type Step } from '../pipe/flow.js'
+import {
+  DONE,
+  DRIVE,
+  Flow,
+  isPromiseLike,
+  isSyncOnly,
+  type Drivable,
+  type NamedOp,
+  type Step,
+  DONE_RESULT,
+} from '../pipe/flow.js'
 import { checkIterable } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
@@ -40,8 +50,6 @@ export function probeNext<T>(
   }
   return r !== undefined ? Promise.resolve(r) : new Promise<IteratorResult<T>>(wait)
 }
-
-const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
 
 /**
  * Reads a fused `Flow` (a root plus built-in steps) as an iterator, like iterating the

@@ -157,7 +157,8 @@ async function driveArray<T>(arr: readonly T[], head: Step<T>): Promise<void> {
   if (r !== undefined && r !== DONE) await r
 }
 
-export const DONE_RESULT: IteratorReturnResult<undefined> = { value: undefined, done: true }
+/** The result of a finished iterator, shared (frozen) by every built-in iterator. */
+export const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
 
 /**
  * A Flow read with `for await`: one root element at a time goes through the steps into
