@@ -1,8 +1,9 @@
 // streamz-ts benchmarks: the workloads W1..W5 for streamz-ts and its peers side by side in one
-// run, the memory of streamz-ts on W1 and W3, and the tee bench.
+// run, the memory of streamz-ts on W1 and W3, the tee bench, and the pool bench (bench/pool.bench.ts).
 //
 //   npm run bench               everything; writes docs/benchmarks.md
-//   npm run bench -- W1 W3      only those workloads (W1 W2 W2b W3 W4 W5 mem tee); docs untouched
+//   npm run bench -- W1 W3      only those workloads (W1 W2 W2b W3 W4 W5 mem tee pool); docs untouched
+//   npm run bench -- pool       only the pool bench; replaces its section of docs/benchmarks.md
 //   npm run bench -- W3 --impl=streamz-ts,fused    only those implementations (for profiling)
 //   BENCH_MS=600 npm run bench  time budget per implementation and workload (default 1200 ms)
 //   BENCH_SLOW=1 npm run bench  also time ix on W2b (about a minute per run)
@@ -10,7 +11,7 @@
 // Exits 1 when an implementation's result differs from the expected one; PASS/MISS against
 // the targets is information only.
 
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
@@ -18,9 +19,11 @@ import { type Budget, type Row, type Workload, fmtMiB, measure, runChild } from 
 import { WORKLOADS } from './workloads.js'
 import { teeLines, type TeeResult } from './tee.bench.js'
 import { runMemoryCases, type MemOutcome } from './memory.bench.js'
+import { poolLines, type PoolBenchResult } from './pool.bench.js'
 
 const MEM_TARGET_MIB = 10
-const ALL = [...WORKLOADS.map((w) => w.id), 'mem', 'tee']
+const ALL = [...WORKLOADS.map((w) => w.id), 'mem', 'tee', 'pool']
+const POOL_HEADING = '## Pool: worker threads (streamz-ts/pool)'
 
 const args = process.argv.slice(2)
 const write = args.includes('--write')
@@ -171,6 +174,12 @@ async function main(): Promise<void> {
     log(teeLines(tee).join('\n'))
   }
 
+  let pool: PoolBenchResult | undefined
+  if (selected.has('pool')) {
+    log('\npool bench (in a fresh process; about two minutes)')
+    pool = await runChild<PoolBenchResult>(fileURLToPath(new URL('./pool.bench.ts', import.meta.url)), ['--json'])
+  }
+
   const out: string[] = []
   if (done.length > 0) out.push('## Summary: streamz-ts against the fused floor', '', ...summaryTable(done), '')
   for (const d of done) out.push(...workloadTable(d), '')
@@ -185,6 +194,8 @@ async function main(): Promise<void> {
       '',
     )
   }
+  const poolSection = pool === undefined ? [] : [POOL_HEADING, '', ...poolLines(pool), '']
+  out.push(...poolSection)
   const elapsed = (performance.now() - t0) / 1000
   log(`\n${out.join('\n')}`)
   log(
@@ -192,12 +203,19 @@ async function main(): Promise<void> {
   )
 
   if (write) {
-    if (!full) log('\n--write ignored: only a full run (no workload or --impl named) rewrites docs/benchmarks.md')
-    else {
-      const file = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
+    const file = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url))
+    if (full) {
       writeFileSync(file, doc(out, elapsed))
       log(`\nwrote ${file}`)
-    }
+    } else if (selected.size === 1 && pool !== undefined) {
+      // the pool bench alone replaces (or appends) its own section and leaves the rest as it is
+      const text = readFileSync(file, 'utf8')
+      const at = text.indexOf(POOL_HEADING)
+      const end = at < 0 ? -1 : text.indexOf('\n## ', at + POOL_HEADING.length)
+      const head = at < 0 ? `${text.trimEnd()}\n\n` : text.slice(0, at)
+      writeFileSync(file, head + poolSection.join('\n') + (end < 0 ? '' : text.slice(end + 1)))
+      log(`\nwrote the pool section of ${file}`)
+    } else log('\n--write ignored: only a full run (no workload or --impl named) rewrites docs/benchmarks.md')
   }
 }
 
@@ -235,8 +253,9 @@ function doc(body: string[], elapsed: number): string {
     '- Peers are used as their documentation suggests; where a library lacks a piece, the row says what',
     '  stands in for it, or why it is skipped. `@most/core` has no array source in its API, so the bench',
     '  uses the usual `newStream` + `asap` one. ix on W2b is not timed by default (see its row).',
-    '- Run one workload with `npm run bench -- W3` (W1 W2 W2b W3 W4 W5 mem tee); only a full run rewrites',
-    '  this file. `npm run bench -- W3 --impl=streamz-ts,fused` keeps only those rows (for `node --cpu-prof`).',
+    '- Run one workload with `npm run bench -- W3` (W1 W2 W2b W3 W4 W5 mem tee pool); only a full run rewrites',
+    '  this file, except `npm run bench -- pool`, which replaces the pool section alone.',
+    '  `npm run bench -- W3 --impl=streamz-ts,fused` keeps only those rows (for `node --cpu-prof`).',
     '',
     ...body,
   ].join('\n')

@@ -1,0 +1,388 @@
+// streamz-ts/pool bench (issue 4): what worker threads buy on CPU-bound work, and what each task
+// sent through the pool costs compared with calling piscina or tinypool directly.
+//
+// 1. CPU-bound: a task doing ~2 ms of hashing per item (rounds of sha256, calibrated once at the
+//    start so that one call takes ~2 ms here; the same rounds in every row) over 2,000 items,
+//    plain `map` in the main thread against `poolMap` with 2 workers (and piscina direct).
+// 2. Per-task overhead: the trivial task (x => x) over 20,000 items through `poolMap` (2 workers,
+//    the default maxInFlight and a larger one), piscina's `run` and tinypool's `run` called
+//    directly with the same window of tasks in flight (results taken in order, as poolMap does).
+//
+// Every row starts its pool, runs, and tears the threads down, inside the timing; the rows are
+// timed in interleaved rounds and the median reported. A run of 1 item per row measures the start
+// and teardown alone, so the table also gives the marginal cost per task.
+// Standalone: node --import tsx --expose-gc bench/pool.bench.ts [--json]
+
+import os from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
+import { Piscina } from 'piscina'
+import { Tinypool } from 'tinypool'
+import * as sz from '../src/index.js'
+import * as szPool from '../src/pool/index.js'
+import { RESULT_MARK, forceGc, median } from './harness.js'
+import { type HashItem, hashWork } from './tasks/hash.js'
+
+export const CPU_ITEMS = 2000
+export const CPU_TARGET_MS = 2
+export const CPU_SPEEDUP_TARGET = 1.8
+export const OVERHEAD_ITEMS = 20_000
+export const OVERHEAD_TARGET = 1.2
+export const WORKERS = 2
+const CPU_REPS = 3
+const OVERHEAD_REPS = 5
+const START_REPS = 5
+const BIG_WINDOW = 64
+const DEFAULT_WINDOW = 2 * WORKERS
+
+const HASH_TASK = fileURLToPath(new URL('./tasks/hash.ts', import.meta.url))
+const ID_TASK = fileURLToPath(new URL('./tasks/identity.ts', import.meta.url))
+
+export interface PoolRow {
+  readonly name: string
+  readonly note: string
+  readonly ms?: number
+  readonly min?: number
+  readonly max?: number
+  readonly reps?: number
+  /** Median time of a run with one item: starting the threads, one task, teardown. */
+  readonly startMs?: number
+  readonly skip?: string
+}
+
+export interface PoolBenchResult {
+  readonly node: string
+  readonly cpus: number
+  readonly cpuModel: string
+  readonly date: string
+  readonly loadStart: number
+  readonly loadEnd: number
+  readonly rounds: number
+  readonly calibratedMs: number
+  readonly cpu: readonly PoolRow[]
+  readonly cpuLoad: readonly [number, number]
+  readonly overhead: readonly PoolRow[]
+  readonly overheadLoad: readonly [number, number]
+}
+
+interface Impl<T> {
+  readonly name: string
+  readonly note: string
+  readonly run?: (items: readonly T[]) => Promise<number>
+  readonly skip?: string
+}
+
+const load1 = (): number => os.loadavg()[0] ?? 0
+
+// ---- the implementations
+
+type PoolMapFn = <A, B>(task: string, options: { workers: number; maxInFlight?: number }) => sz.Stage<A, B>
+const poolMap = (szPool as Record<string, unknown>).poolMap as PoolMapFn | undefined
+const NO_POOL = 'poolMap not exported by src/pool yet'
+
+function viaPoolMap(task: string, maxInFlight?: number): (items: readonly unknown[]) => Promise<number> {
+  return async (items) => {
+    if (poolMap === undefined) throw new Error(NO_POOL)
+    let sum = 0
+    const options = maxInFlight === undefined ? { workers: WORKERS } : { workers: WORKERS, maxInFlight }
+    await sz.pipe(
+      items,
+      poolMap<unknown, number>(task, options),
+      sz.sink((x: number) => {
+        sum = (sum + x) % 2 ** 32
+      }),
+    )
+    return sum
+  }
+}
+
+/** Keep `window` calls of `call` in flight, taking results in input order; sum them (mod 2^32). */
+async function windowed<T>(items: readonly T[], window: number, call: (x: T) => Promise<number>): Promise<number> {
+  const ring: Promise<number>[] = new Array<Promise<number>>(window)
+  let sum = 0
+  for (let i = 0; i < items.length; i++) {
+    const slot = i % window
+    if (i >= window) sum = (sum + (await (ring[slot] as Promise<number>))) % 2 ** 32
+    ring[slot] = call(items[i] as T)
+  }
+  for (let i = Math.max(0, items.length - window); i < items.length; i++)
+    sum = (sum + (await (ring[i % window] as Promise<number>))) % 2 ** 32
+  return sum
+}
+
+function viaPiscina(task: string, window: number): (items: readonly unknown[]) => Promise<number> {
+  return async (items) => {
+    const pool = new Piscina<unknown, number>({ filename: task, minThreads: WORKERS, maxThreads: WORKERS })
+    try {
+      return await windowed(items, window, (x) => pool.run(x))
+    } finally {
+      await pool.destroy()
+    }
+  }
+}
+
+function viaTinypool(task: string, window: number): (items: readonly unknown[]) => Promise<number> {
+  return async (items) => {
+    const pool = new Tinypool({ filename: task, minThreads: WORKERS, maxThreads: WORKERS })
+    try {
+      return await windowed(items, window, (x) => pool.run(x) as Promise<number>)
+    } finally {
+      await pool.destroy()
+    }
+  }
+}
+
+async function mainThread(items: readonly HashItem[]): Promise<number> {
+  let sum = 0
+  await sz.pipe(
+    items,
+    sz.map(hashWork),
+    sz.sink((x: number) => {
+      sum = (sum + x) % 2 ** 32
+    }),
+  )
+  return sum
+}
+
+// ---- timing
+
+async function timeOnce<T>(impl: Impl<T>, items: readonly T[], expected: number | undefined): Promise<number> {
+  forceGc()
+  const t0 = performance.now()
+  const got = await (impl.run as (items: readonly T[]) => Promise<number>)(items)
+  const dt = performance.now() - t0
+  if (expected !== undefined && got !== expected)
+    throw new Error(`pool bench / ${impl.name}: result ${String(got)} differs from the expected ${String(expected)}`)
+  return dt
+}
+
+/** One warm-up run each, then `reps` interleaved rounds; with `startItems`, also time runs of those. */
+async function measureRows<T>(
+  impls: readonly Impl<T>[],
+  items: readonly T[],
+  warmItems: readonly T[],
+  reps: number,
+  expected: number,
+  log: (s: string) => void,
+  startItems?: readonly T[],
+): Promise<PoolRow[]> {
+  const live = impls.filter((i) => i.run !== undefined)
+  for (const impl of live) await timeOnce(impl, warmItems, undefined)
+  const times = new Map<Impl<T>, number[]>(live.map((i) => [i, []]))
+  const starts = new Map<Impl<T>, number[]>(live.map((i) => [i, []]))
+  for (let r = 0; r < reps; r++) {
+    for (const impl of live) {
+      ;(times.get(impl) as number[]).push(await timeOnce(impl, items, expected))
+      if (startItems !== undefined && r < START_REPS)
+        (starts.get(impl) as number[]).push(await timeOnce(impl, startItems, undefined))
+    }
+  }
+  return impls.map((impl) => {
+    const ts = times.get(impl)
+    if (ts === undefined) return { name: impl.name, note: impl.note, skip: impl.skip ?? NO_POOL }
+    const st = starts.get(impl) as number[]
+    const row: PoolRow = {
+      name: impl.name,
+      note: impl.note,
+      ms: median(ts),
+      min: Math.min(...ts),
+      max: Math.max(...ts),
+      reps: ts.length,
+      ...(st.length > 0 ? { startMs: median(st) } : {}),
+    }
+    log(
+      `  ${impl.name.padEnd(34)} ${(row.ms ?? 0).toFixed(1).padStart(8)} ms  (n=${String(row.reps)}, ${(row.min ?? 0).toFixed(1)}..${(row.max ?? 0).toFixed(1)})${row.startMs === undefined ? '' : `  1 item: ${row.startMs.toFixed(1)} ms`}`,
+    )
+    return row
+  })
+}
+
+/** Rounds of the hash task that take about CPU_TARGET_MS per call in this thread. */
+function calibrate(): { rounds: number; ms: number } {
+  const probe = (rounds: number, calls: number): number => {
+    const t0 = performance.now()
+    for (let i = 0; i < calls; i++) hashWork({ i, rounds })
+    return (performance.now() - t0) / calls
+  }
+  probe(100, 50) // warm up
+  let rounds = 100
+  for (let k = 0; k < 3; k++) {
+    const ms = median([probe(rounds, 20), probe(rounds, 20), probe(rounds, 20)])
+    rounds = Math.max(1, Math.round((rounds * CPU_TARGET_MS) / ms))
+  }
+  return { rounds, ms: median([probe(rounds, 25), probe(rounds, 25), probe(rounds, 25)]) }
+}
+
+export async function runPoolBench(log: (s: string) => void = () => undefined): Promise<PoolBenchResult> {
+  const loadStart = load1()
+  const { rounds, ms: calibratedMs } = calibrate()
+  log(`calibrated: ${String(rounds)} sha256 rounds per item, ${calibratedMs.toFixed(2)} ms per call in the main thread`)
+
+  // 1. CPU-bound
+  const cpuItems: HashItem[] = Array.from({ length: CPU_ITEMS }, (_, i) => ({ i, rounds }))
+  let cpuExpected = 0
+  for (const x of cpuItems) cpuExpected = (cpuExpected + hashWork(x)) % 2 ** 32
+  const poolRow = (name: string, note: string, run: Impl<HashItem>['run']): Impl<HashItem> =>
+    poolMap === undefined ? { name, note, skip: NO_POOL } : { name, note, run }
+  const cpuImpls: Impl<HashItem>[] = [
+    { name: 'map (main thread)', note: 'pipe(items, map(hash), sink(...))', run: mainThread },
+    poolRow(
+      `poolMap, workers ${String(WORKERS)}`,
+      `default maxInFlight (${String(DEFAULT_WINDOW)})`,
+      viaPoolMap(HASH_TASK),
+    ),
+    {
+      name: `piscina direct, ${String(WORKERS)} threads`,
+      note: `run() with ${String(DEFAULT_WINDOW)} tasks in flight`,
+      run: viaPiscina(HASH_TASK, DEFAULT_WINDOW),
+    },
+  ]
+  const cpuLoad0 = load1()
+  log(`\nCPU-bound: ${CPU_ITEMS.toLocaleString('en-US')} items, ${String(CPU_REPS)} runs each, interleaved`)
+  const cpu = await measureRows(cpuImpls, cpuItems, cpuItems.slice(0, 100), CPU_REPS, cpuExpected, log, [
+    cpuItems[0] as HashItem,
+  ])
+  const cpuLoad: [number, number] = [cpuLoad0, load1()]
+
+  // 2. per-task overhead of x => x
+  const idItems = Array.from({ length: OVERHEAD_ITEMS }, (_, i) => i)
+  const idExpected = (OVERHEAD_ITEMS * (OVERHEAD_ITEMS - 1)) / 2
+  const idImpls: Impl<number>[] = []
+  for (const w of [DEFAULT_WINDOW, BIG_WINDOW]) {
+    const isDefault = w === DEFAULT_WINDOW
+    idImpls.push(
+      poolMap === undefined
+        ? { name: `poolMap, maxInFlight ${String(w)}`, note: '', skip: NO_POOL }
+        : {
+            name: `poolMap, maxInFlight ${String(w)}`,
+            note: isDefault ? 'the default (2 × workers)' : '',
+            run: viaPoolMap(ID_TASK, isDefault ? undefined : w),
+          },
+      {
+        name: `piscina direct, window ${String(w)}`,
+        note: `Piscina.run, ${String(w)} in flight`,
+        run: viaPiscina(ID_TASK, w),
+      },
+      {
+        name: `tinypool direct, window ${String(w)}`,
+        note: `Tinypool.run, ${String(w)} in flight`,
+        run: viaTinypool(ID_TASK, w),
+      },
+    )
+  }
+  const ovLoad0 = load1()
+  log(
+    `\nper-task overhead: x => x over ${OVERHEAD_ITEMS.toLocaleString('en-US')} items, ${String(OVERHEAD_REPS)} runs each, interleaved`,
+  )
+  const overhead = await measureRows(idImpls, idItems, idItems.slice(0, 2000), OVERHEAD_REPS, idExpected, log, [0])
+  const overheadLoad: [number, number] = [ovLoad0, load1()]
+
+  const cpus = os.cpus()
+  return {
+    node: process.version,
+    cpus: os.availableParallelism(),
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    loadStart,
+    loadEnd: load1(),
+    rounds,
+    calibratedMs,
+    cpu,
+    cpuLoad,
+    overhead,
+    overheadLoad,
+  }
+}
+
+// ---- report
+
+const f1 = (x: number | undefined): string =>
+  x === undefined ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0)
+const pass = (ok: boolean): string => (ok ? 'PASS' : 'MISS')
+
+/** Per-task µs of a row: whole run / items, and after the start-up (1-item run) is taken off. */
+function perTask(r: PoolRow): { whole?: number; marginal?: number } {
+  if (r.ms === undefined) return {}
+  return {
+    whole: (r.ms * 1000) / OVERHEAD_ITEMS,
+    ...(r.startMs === undefined ? {} : { marginal: ((r.ms - r.startMs) * 1000) / (OVERHEAD_ITEMS - 1) }),
+  }
+}
+
+export function poolLines(r: PoolBenchResult): string[] {
+  const out: string[] = [
+    `${String(r.cpus)} CPUs (${r.cpuModel}), Node ${r.node}, ${r.date}; 1-minute load average ${r.loadStart.toFixed(2)} at the start, ${r.loadEnd.toFixed(2)} at the end (other work on the machine takes cores from the workers). Each row starts its pool and tears the threads down inside the timing.`,
+    '',
+    `### CPU-bound: ${CPU_ITEMS.toLocaleString('en-US')} items of ~${String(CPU_TARGET_MS)} ms hashing (${String(r.rounds)} sha256 rounds, ${r.calibratedMs.toFixed(2)} ms per call when calibrated), ${String(r.cpus)} cores, load ${r.cpuLoad[0].toFixed(2)} → ${r.cpuLoad[1].toFixed(2)}`,
+    '',
+    '"After start-up" takes the median of runs with 1 item (starting the threads, one task, teardown) off both times.',
+    '',
+    '| implementation | median ms | min–max ms | runs | 1-item run ms | ms per item | speedup over map | speedup after start-up | notes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ]
+  const baseRow = r.cpu.find((x) => x.name.startsWith('map'))
+  const base = baseRow?.ms
+  for (const row of r.cpu) {
+    if (row.ms === undefined) {
+      out.push(`| ${row.name} | – | – | – | – | – | – | – | skipped: ${row.skip ?? ''} |`)
+      continue
+    }
+    const sp = base === undefined ? undefined : base / row.ms
+    const spStart =
+      base === undefined || baseRow?.startMs === undefined || row.startMs === undefined
+        ? undefined
+        : (base - baseRow.startMs) / (row.ms - row.startMs)
+    const isPool = row.name.startsWith('poolMap')
+    const spText =
+      sp === undefined
+        ? '–'
+        : `${sp.toFixed(2)}x${isPool ? ` (target ≥ ${String(CPU_SPEEDUP_TARGET)}: ${pass(sp >= CPU_SPEEDUP_TARGET)})` : ''}`
+    out.push(
+      `| ${isPool ? `**${row.name}**` : row.name} | ${f1(row.ms)} | ${f1(row.min)}–${f1(row.max)} | ${String(row.reps)} | ${f1(row.startMs)} | ${(row.ms / CPU_ITEMS).toFixed(2)} | ${spText} | ${spStart === undefined ? '–' : `${spStart.toFixed(2)}x`} | ${row.note} |`,
+    )
+  }
+  out.push(
+    '',
+    `### Per-task overhead: x => x over ${OVERHEAD_ITEMS.toLocaleString('en-US')} items, ${String(WORKERS)} threads, ${String(r.cpus)} cores, load ${r.overheadLoad[0].toFixed(2)} → ${r.overheadLoad[1].toFixed(2)}`,
+    '',
+    '"µs per task" is the whole run (start, 20,000 tasks, teardown) divided by the items; "after start-up" first takes off the median of runs with 1 item. The ratio compares poolMap with piscina called directly with the same number of tasks in flight.',
+    '',
+    '| implementation | median ms | min–max ms | runs | 1-item run ms | µs per task | µs per task after start-up | poolMap / piscina direct | notes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  )
+  for (const row of r.overhead) {
+    if (row.ms === undefined) {
+      out.push(`| ${row.name} | – | – | – | – | – | – | – | skipped: ${row.skip ?? ''} |`)
+      continue
+    }
+    const t = perTask(row)
+    let ratio = ''
+    if (row.name.startsWith('poolMap')) {
+      const w = row.name.slice(row.name.lastIndexOf(' ') + 1)
+      const ref = r.overhead.find((x) => x.name === `piscina direct, window ${w}`)
+      const rt = ref === undefined ? {} : perTask(ref)
+      if (t.whole !== undefined && rt.whole !== undefined) {
+        const q = t.whole / rt.whole
+        const qm = t.marginal !== undefined && rt.marginal !== undefined ? t.marginal / rt.marginal : undefined
+        ratio = `${q.toFixed(2)} (target ≤ ${String(OVERHEAD_TARGET)}: ${pass(q <= OVERHEAD_TARGET)})${qm === undefined ? '' : `; after start-up ${qm.toFixed(2)}`}`
+      }
+    }
+    out.push(
+      `| ${row.name.startsWith('poolMap') ? `**${row.name}**` : row.name} | ${f1(row.ms)} | ${f1(row.min)}–${f1(row.max)} | ${String(row.reps)} | ${f1(row.startMs)} | ${f1(t.whole)} | ${f1(t.marginal)} | ${ratio} | ${row.note} |`,
+    )
+  }
+  return out
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const json = process.argv.includes('--json')
+  const r = await runPoolBench(json ? (s) => console.error(s) : (s) => console.log(s))
+  if (json) console.log(RESULT_MARK + JSON.stringify(r))
+  else console.log(`\n${poolLines(r).join('\n')}`)
+  // Every row tore its threads down: the process must now exit by itself. If a worker is left
+  // alive, say so and fail instead of hanging.
+  setTimeout(() => {
+    console.error('pool bench: worker threads still alive 5 s after the end')
+    process.exit(1)
+  }, 5000).unref()
+}
