@@ -1,0 +1,277 @@
+import type { Transferable } from 'node:worker_threads'
+import type { Stage } from '../pipe/types.js'
+import { closeAll } from '../internal/close-all.js'
+import { Queue } from '../internal/queue.js'
+import { type PoolCore, deathError, isWorkerDeath } from './core.js'
+import type { ResolvedTask } from './task.js'
+
+/** A stage's checked settings. @internal */
+export interface StageSettings<A> {
+  op: string
+  task: ResolvedTask
+  ordered: boolean
+  maxInFlight: number
+  transfer: ((x: A) => Transferable[]) | undefined
+  retry: 0 | 1
+  signal: AbortSignal | undefined
+}
+
+/** The pool a run of the stage uses, and whether the run owns it (ends its threads when done). @internal */
+export interface Acquired {
+  core: PoolCore
+  own: boolean
+}
+
+/** One element sent to the pool: state 0 running, 1 fulfilled, 2 rejected. */
+interface Slot {
+  x: unknown // kept only for a retry
+  list: Transferable[] | undefined
+  state: 0 | 1 | 2
+  value: unknown
+  retried: boolean
+}
+
+interface Waiter<B> {
+  resolve: (r: IteratorResult<B>) => void
+  reject: (e: unknown) => void
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined }
+const END = 1
+
+const isDetached = (t: Transferable): boolean => (t as { detached?: unknown }).detached === true
+
+/**
+ * A stage that runs every element through a task on a pool (see `poolMap`), as a hand-written
+ * iterator so that `return()` acts at once, even while a `next()` is pending.
+ * @internal
+ */
+export function poolStage<A, B>(s: StageSettings<A>, acquire: () => Acquired): Stage<A, B> {
+  return (source) => ({
+    [Symbol.asyncIterator]: (): AsyncIterator<B> => new PoolMapStage<A, B>(source, s, acquire),
+  })
+}
+
+class PoolMapStage<A, B> implements AsyncIterator<B> {
+  private it: AsyncIterator<A> | undefined
+  private core: PoolCore | undefined
+  private own = false
+  private readonly ac = new AbortController()
+  /** ordered: the elements in flight in input order; unordered: the settled ones in completion order */
+  private readonly slots = new Queue<Slot>()
+  private readonly waiters = new Queue<Waiter<B>>()
+  /** unordered: tasks not yet settled */
+  private running = 0
+  /** elements taken from upstream (or being pulled) and not yet emitted */
+  private taken = 0
+  private pulling = false
+  private srcDone = false
+  private srcError: { e: unknown } | undefined
+  /** a task failed: take nothing more */
+  private stopPulling = false
+  /** 0 not started, 1 running, 2 finished */
+  private state: 0 | 1 | 2 = 0
+  /** the teardown: source closed, tasks cancelled, an own pool's threads ended */
+  private ending: Promise<void> | undefined
+  /** set by an abort: every later next() rejects with it */
+  private final: { e: unknown } | undefined
+  private onAbort: (() => void) | undefined
+
+  constructor(
+    private readonly source: AsyncIterable<A>,
+    private readonly s: StageSettings<A>,
+    private readonly acquire: () => Acquired,
+  ) {}
+
+  next(): Promise<IteratorResult<B>> {
+    if (this.state === 2) return this.after()
+    if (this.state === 0 && !this.begin()) return this.after()
+    return new Promise<IteratorResult<B>>((resolve, reject) => {
+      this.waiters.push({ resolve, reject })
+      this.pump()
+    })
+  }
+
+  return(): Promise<IteratorResult<B>> {
+    if (this.state === 1) this.finish(undefined)
+    this.state = 2
+    return (this.ending ?? Promise.resolve()).then(() => DONE)
+  }
+
+  /** Open the source and the pool at the first next(); false if that already ended the run. */
+  private begin(): boolean {
+    const { signal, op } = this.s
+    this.state = 2
+    if (signal?.aborted === true) {
+      this.final = { e: signal.reason }
+      return false
+    }
+    try {
+      const { core, own } = this.acquire()
+      if (core.closed) throw new Error(`${op}: the pool is closed`)
+      this.core = core
+      this.own = own
+      this.it = this.source[Symbol.asyncIterator]()
+    } catch (e) {
+      this.final = { e }
+      return false
+    }
+    if (signal !== undefined) {
+      this.onAbort = (): void => {
+        if (this.state !== 1) return
+        this.final = { e: signal.reason }
+        this.finish(undefined)
+      }
+      signal.addEventListener('abort', this.onAbort, { once: true })
+    }
+    this.state = 1
+    return true
+  }
+
+  /** What next() gives once the run is over: the abort reason, or done. */
+  private after(): Promise<IteratorResult<B>> {
+    return (this.ending ?? Promise.resolve()).then(() => {
+      if (this.final !== undefined) throw this.final.e
+      return DONE
+    })
+  }
+
+  /** Hand settled results to waiting next() calls, then take more from upstream if allowed. */
+  private pump(): void {
+    if (this.state !== 1) return
+    while (this.waiters.length > 0) {
+      const h = this.take()
+      if (h === undefined) break
+      if (h === END) return this.finish(this.srcError)
+      if (h.state === 2) return this.finish({ e: h.value })
+      this.waiters.shift().resolve({ done: false, value: h.value as B })
+    }
+    if (!this.srcDone && !this.pulling && !this.stopPulling && this.taken < this.s.maxInFlight) this.pull()
+  }
+
+  /** The next result to emit, END when everything is emitted, or undefined to wait. */
+  private take(): Slot | typeof END | undefined {
+    const { slots } = this
+    if (slots.length > 0 && (!this.s.ordered || slots.peek().state !== 0)) {
+      this.taken--
+      return slots.shift()
+    }
+    if (slots.length > 0 || this.pulling || this.running > 0) return undefined
+    return this.srcDone ? END : undefined
+  }
+
+  private pull(): void {
+    this.pulling = true
+    this.taken++
+    try {
+      ;(this.it as AsyncIterator<A>).next().then(this.pulled, this.pullFailed)
+    } catch (e) {
+      this.pullFailed(e)
+    }
+  }
+
+  private readonly pulled = (r: IteratorResult<A>): void => {
+    this.pulling = false
+    if (this.state !== 1) return
+    if (r.done === true) {
+      this.taken--
+      this.srcDone = true
+    } else this.submit(r.value)
+    this.pump()
+  }
+
+  private readonly pullFailed = (e: unknown): void => {
+    this.pulling = false
+    this.srcDone = true
+    if (this.state !== 1) return
+    this.taken--
+    this.srcError = { e }
+    this.pump()
+  }
+
+  private submit(x: A): void {
+    const slot: Slot = {
+      x: this.s.retry === 1 ? x : undefined,
+      list: undefined,
+      state: 0,
+      value: undefined,
+      retried: false,
+    }
+    if (this.s.ordered) this.slots.push(slot)
+    else this.running++
+    try {
+      slot.list = this.s.transfer?.(x)
+    } catch (e) {
+      this.settle(slot, 2, e)
+      return
+    }
+    this.send(slot, x)
+  }
+
+  private send(slot: Slot, x: unknown): void {
+    ;(this.core as PoolCore).run(this.s.task, x, slot.list, this.ac.signal).then(
+      (v) => this.settle(slot, 1, v),
+      (e: unknown) => this.failed(slot, e),
+    )
+  }
+
+  private failed(slot: Slot, e: unknown): void {
+    if (this.state !== 1) return
+    if (isWorkerDeath(e)) {
+      const { op, task, retry } = this.s
+      const moved = slot.list?.some(isDetached) === true
+      if (retry === 1 && !slot.retried && !moved) {
+        slot.retried = true
+        this.send(slot, slot.x)
+        return
+      }
+      const err = deathError(op, task, e)
+      if (slot.retried) err.message += ', again after one retry'
+      else if (retry === 1) err.message += '; not retried: its input was transferred to the worker that died'
+      e = err
+    }
+    this.settle(slot, 2, e)
+  }
+
+  private settle(slot: Slot, state: 1 | 2, value: unknown): void {
+    if (this.state !== 1) return
+    slot.state = state
+    slot.value = value
+    slot.x = undefined
+    if (state === 2) this.stopPulling = true
+    if (!this.s.ordered) {
+      this.running--
+      this.slots.push(slot)
+    }
+    this.pump()
+  }
+
+  /**
+   * End the run: close the source if it has not ended, cancel the tasks in flight, end an own
+   * pool's threads; then settle every waiting next(): the first with `failure` if any, the
+   * others with the abort reason or done.
+   */
+  private finish(failure: { e: unknown } | undefined): void {
+    this.state = 2
+    if (this.onAbort !== undefined) this.s.signal?.removeEventListener('abort', this.onAbort)
+    const waiters: Waiter<B>[] = []
+    while (this.waiters.length > 0) waiters.push(this.waiters.shift())
+    this.slots.clear()
+    if (!this.srcDone) closeAll([this.it])
+    const core = this.core as PoolCore
+    if (this.own) {
+      // destroy first, so that piscina does not replace the threads of cancelled tasks
+      this.ending = core.close(false).catch(() => undefined)
+    } else {
+      this.ac.abort(new Error(`${this.s.op}: the stage was stopped`))
+      this.ending = Promise.resolve()
+    }
+    void this.ending.then(() => {
+      for (const [i, w] of waiters.entries()) {
+        if (i === 0 && failure !== undefined) w.reject(failure.e)
+        else if (this.final !== undefined) w.reject(this.final.e)
+        else w.resolve(DONE)
+      }
+    })
+  }
+}
