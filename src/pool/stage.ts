@@ -209,7 +209,9 @@ class PoolMapStage<A, B> implements AsyncIterator<B> {
   }
 
   private send(slot: Slot, x: unknown): void {
-    ;(this.core as PoolCore).run(this.s.task, x, slot.list, this.ac.signal).then(
+    // an own pool cancels by ending its threads; a shared one needs the signal to cancel just ours
+    const signal = this.own ? null : this.ac.signal
+    ;(this.core as PoolCore).run(this.s.task, x, slot.list, signal).then(
       (v) => this.settle(slot, 1, v),
       (e: unknown) => this.failed(slot, e),
     )
