@@ -176,7 +176,7 @@ async function main(): Promise<void> {
 
   let pool: PoolBenchResult | undefined
   if (selected.has('pool')) {
-    log('\npool bench (in a fresh process; about two minutes)')
+    log('\npool bench (in a fresh process; about three minutes)')
     pool = await runChild<PoolBenchResult>(fileURLToPath(new URL('./pool.bench.ts', import.meta.url)), ['--json'])
   }
 

@@ -8,9 +8,12 @@
 //    the default maxInFlight and a larger one), piscina's `run` and tinypool's `run` called
 //    directly with the same window of tasks in flight (results taken in order, as poolMap does).
 //
-// Every row starts its pool, runs, and tears the threads down, inside the timing; the rows are
-// timed in interleaved rounds and the median reported. A run of 1 item per row measures the start
-// and teardown alone, so the table also gives the marginal cost per task.
+// 3. The same trivial task on warm pools (pool.map on a createPool, piscina, tinypool), each
+//    started once and kept across runs: the cost per task without start-up.
+//
+// In 1 and 2 every row starts its pool, runs, and tears the threads down, inside the timing; a run
+// of 1 item per row measures the start and teardown alone, so the tables also give the marginal
+// cost per task. The rows are timed in interleaved rounds and the median reported.
 // Standalone: node --import tsx --expose-gc bench/pool.bench.ts [--json]
 
 import os from 'node:os'
@@ -19,7 +22,7 @@ import { performance } from 'node:perf_hooks'
 import { Piscina } from 'piscina'
 import { Tinypool } from 'tinypool'
 import * as sz from '../src/index.js'
-import { poolMap } from '../src/pool/index.js'
+import { type Pool, createPool, poolMap } from '../src/pool/index.js'
 import { RESULT_MARK, forceGc, median } from './harness.js'
 import { type HashItem, hashWork } from './tasks/hash.js'
 
@@ -31,6 +34,7 @@ export const OVERHEAD_TARGET = 1.2
 export const WORKERS = 2
 const CPU_REPS = 5
 const OVERHEAD_REPS = 5
+const WARM_REPS = 7
 const START_REPS = 5
 const BIG_WINDOW = 64
 const DEFAULT_WINDOW = 2 * WORKERS
@@ -63,6 +67,8 @@ export interface PoolBenchResult {
   readonly cpuLoad: readonly [number, number]
   readonly overhead: readonly PoolRow[]
   readonly overheadLoad: readonly [number, number]
+  readonly warm: readonly PoolRow[]
+  readonly warmLoad: readonly [number, number]
 }
 
 interface Impl<T> {
@@ -103,6 +109,21 @@ async function windowed<T>(items: readonly T[], window: number, call: (x: T) => 
   for (let i = Math.max(0, items.length - window); i < items.length; i++)
     sum = (sum + (await (ring[i % window] as Promise<number>))) % 2 ** 32
   return sum
+}
+
+/** pool.map on a pool started beforehand and kept across runs. */
+function viaSharedPool(pool: Pool, task: string, maxInFlight: number): (items: readonly unknown[]) => Promise<number> {
+  return async (items) => {
+    let sum = 0
+    await sz.pipe(
+      items,
+      pool.map<unknown, number>(task, { maxInFlight }),
+      sz.sink((x: number) => {
+        sum = (sum + x) % 2 ** 32
+      }),
+    )
+    return sum
+  }
 }
 
 function viaPiscina(task: string, window: number): (items: readonly unknown[]) => Promise<number> {
@@ -268,6 +289,44 @@ export async function runPoolBench(log: (s: string) => void = () => undefined): 
   const overhead = await measureRows(idImpls, idItems, idItems.slice(0, 2000), OVERHEAD_REPS, idExpected, log, [0])
   const overheadLoad: [number, number] = [ovLoad0, load1()]
 
+  // 3. the same on warm pools, started once and kept across runs: the cost per task alone
+  const shared = createPool({ workers: WORKERS })
+  const piscina = new Piscina<unknown, number>({ filename: ID_TASK, minThreads: WORKERS, maxThreads: WORKERS })
+  const tinypool = new Tinypool({ filename: ID_TASK, minThreads: WORKERS, maxThreads: WORKERS })
+  const warmLoad0 = load1()
+  let warm: PoolRow[]
+  try {
+    const warmImpls: Impl<number>[] = []
+    for (const w of [DEFAULT_WINDOW, BIG_WINDOW]) {
+      warmImpls.push(
+        {
+          name: `pool.map, maxInFlight ${String(w)}`,
+          note: `createPool({ workers: ${String(WORKERS)} }) shared by the runs`,
+          run: viaSharedPool(shared, ID_TASK, w),
+        },
+        {
+          name: `piscina direct, window ${String(w)}`,
+          note: `one Piscina shared by the runs`,
+          run: (items) => windowed(items, w, (x) => piscina.run(x)),
+        },
+        {
+          name: `tinypool direct, window ${String(w)}`,
+          note: `one Tinypool shared by the runs`,
+          run: (items) => windowed(items, w, (x) => tinypool.run(x) as Promise<number>),
+        },
+      )
+    }
+    log(
+      `\nper-task cost on warm pools: x => x over ${OVERHEAD_ITEMS.toLocaleString('en-US')} items, ${String(WARM_REPS)} runs each, interleaved`,
+    )
+    warm = await measureRows(warmImpls, idItems, idItems.slice(0, 2000), WARM_REPS, idExpected, log)
+  } finally {
+    await shared.close()
+    await piscina.destroy()
+    await tinypool.destroy()
+  }
+  const warmLoad: [number, number] = [warmLoad0, load1()]
+
   const cpus = os.cpus()
   return {
     node: process.version,
@@ -282,6 +341,8 @@ export async function runPoolBench(log: (s: string) => void = () => undefined): 
     cpuLoad,
     overhead,
     overheadLoad,
+    warm,
+    warmLoad,
   }
 }
 
@@ -356,11 +417,41 @@ export function poolLines(r: PoolBenchResult): string[] {
       if (t.whole !== undefined && rt.whole !== undefined) {
         const q = t.whole / rt.whole
         const qm = t.marginal !== undefined && rt.marginal !== undefined ? t.marginal / rt.marginal : undefined
-        ratio = `${q.toFixed(2)} (target ≤ ${String(OVERHEAD_TARGET)}: ${pass(q <= OVERHEAD_TARGET)})${qm === undefined ? '' : `; after start-up ${qm.toFixed(2)}`}`
+        const qf = row.min !== undefined && ref?.min !== undefined ? row.min / ref.min : undefined
+        ratio = `${q.toFixed(2)} (target ≤ ${String(OVERHEAD_TARGET)}: ${pass(q <= OVERHEAD_TARGET)})${qm === undefined ? '' : `; after start-up ${qm.toFixed(2)}`}${qf === undefined ? '' : `; fastest runs ${qf.toFixed(2)}`}`
       }
     }
     out.push(
       `| ${row.name.startsWith('poolMap') ? `**${row.name}**` : row.name} | ${f1(row.ms)} | ${f1(row.min)}–${f1(row.max)} | ${String(row.reps)} | ${f1(row.startMs)} | ${f1(t.whole)} | ${f1(t.marginal)} | ${ratio} | ${row.note} |`,
+    )
+  }
+  out.push(
+    '',
+    `### Per-task cost on warm pools: x => x over ${OVERHEAD_ITEMS.toLocaleString('en-US')} items, ${String(WORKERS)} threads, ${String(r.cpus)} cores, load ${r.warmLoad[0].toFixed(2)} → ${r.warmLoad[1].toFixed(2)}`,
+    '',
+    'Each pool is started once and kept across the runs, so no start-up or teardown is timed: what a task costs on its way through the pool and back. `pool.map` on a shared pool runs the same stage as `poolMap`, and also gives each task an AbortSignal (a shared pool cannot be torn down to cancel a stage).',
+    '',
+    '| implementation | median ms | min–max ms | runs | µs per task | pool.map / piscina direct | fastest runs | notes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  )
+  for (const row of r.warm) {
+    if (row.ms === undefined) {
+      out.push(`| ${row.name} | – | – | – | – | – | – | skipped: ${row.skip ?? ''} |`)
+      continue
+    }
+    let ratio = ''
+    let fastest = ''
+    if (row.name.startsWith('pool.map')) {
+      const w = row.name.slice(row.name.lastIndexOf(' ') + 1)
+      const ref = r.warm.find((x) => x.name === `piscina direct, window ${w}`)
+      if (ref?.ms !== undefined) {
+        const q = row.ms / ref.ms
+        ratio = `${q.toFixed(2)} (target ≤ ${String(OVERHEAD_TARGET)}: ${pass(q <= OVERHEAD_TARGET)})`
+      }
+      if (row.min !== undefined && ref?.min !== undefined) fastest = (row.min / ref.min).toFixed(2)
+    }
+    out.push(
+      `| ${row.name.startsWith('pool.map') ? `**${row.name}**` : row.name} | ${f1(row.ms)} | ${f1(row.min)}–${f1(row.max)} | ${String(row.reps)} | ${f1((row.ms * 1000) / OVERHEAD_ITEMS)} | ${ratio} | ${fastest} | ${row.note} |`,
     )
   }
   return out
