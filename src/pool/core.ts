@@ -28,6 +28,7 @@ export interface CoreOptions {
   workers: number
   idleTimeout: number
   resourceLimits: ResourceLimits | undefined
+  execArgv: readonly string[] | undefined
 }
 
 /**
@@ -55,13 +56,14 @@ export class PoolCore {
   }
 
   private start(): Piscina {
-    const { workers, resourceLimits } = this.options
+    const { workers, resourceLimits, execArgv } = this.options
     const p = new Piscina({
       filename: workerFile().href,
       minThreads: workers, // a dead worker is replaced at once, so queued tasks never wait for a new run()
       maxThreads: workers,
       idleTimeout: Infinity,
       ...(resourceLimits === undefined ? {} : { resourceLimits }),
+      ...(execArgv === undefined ? {} : { execArgv: [...execArgv] }),
     })
     // piscina emits 'error' for a worker that fails with no task on it (its tasks get the error
     // otherwise); the worker is replaced, and without a listener the error would crash the process.

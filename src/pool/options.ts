@@ -18,6 +18,12 @@ export interface PoolOptions {
   idleTimeout?: number | string
   /** Memory limits for each worker thread; a worker that exceeds them dies and is replaced. */
   resourceLimits?: ResourceLimits
+  /**
+   * Node options for the worker threads (default: the parent's `process.execArgv`, as for any
+   * Worker). Under tsx every thread loads tsx too, which costs some 300 ms at start; `[]` skips
+   * that when the task modules are JavaScript or TypeScript that Node's type stripping can run.
+   */
+  execArgv?: readonly string[]
 }
 
 /** Options for one pool stage: {@link Pool.map}, and `poolMap` with {@link PoolOptions}. */
@@ -47,14 +53,17 @@ export interface PoolMapOptions<A> extends PoolOptions, PoolMapStageOptions<A> {
 /** Check pool options. @internal */
 export function coreOptions(op: string, o: PoolOptions): CoreOptions {
   checkObject(op, 'options', o)
-  const { workers = defaultWorkers(), idleTimeout, resourceLimits } = o
+  const { workers = defaultWorkers(), idleTimeout, resourceLimits, execArgv } = o
   checkInteger(op, 'workers', workers, 1)
+  if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string')))
+    fail(TypeError, op, 'execArgv', 'an array of strings', execArgv)
   if (resourceLimits !== undefined && (resourceLimits === null || typeof resourceLimits !== 'object'))
     fail(TypeError, op, 'resourceLimits', 'an object', resourceLimits)
   return {
     workers,
     idleTimeout: idleTimeout === undefined ? Infinity : toMs(op, 'idleTimeout', idleTimeout),
     resourceLimits,
+    execArgv,
   }
 }
 

@@ -27,6 +27,28 @@ test('poolMap: a named export of a JS (.mjs) module, given as a path string', as
   assertNoLiveThreads()
 })
 
+test('poolMap: execArgv [] runs TS and JS tasks without tsx in the workers', async () => {
+  // the workers get no --import tsx: inc.ts runs through Node's own type stripping
+  const ts = poolMap<number, number>(tasks.inc, { workers, execArgv: [] })
+  assert.deepEqual(await pipe([1, 2], ts, toArray()), [2, 3])
+  const js = poolMap<number, number>({ module: tasks.math, name: 'square' }, { workers, execArgv: [] })
+  assert.deepEqual(await pipe([3], js, toArray()), [9])
+  const argvOf = (execArgv?: string[]) =>
+    pipe(
+      [0],
+      poolMap<number, string[]>({ module: tasks.inc, name: 'workerExecArgv' }, { workers: 1, execArgv }),
+      toArray(),
+    )
+  assert.deepEqual(await argvOf([]), [[]])
+  assert.deepEqual(await argvOf(['--no-warnings']), [['--no-warnings']])
+  assert.deepEqual(await argvOf(), [process.execArgv]) // inherited by default
+  assert.throws(() => poolMap(tasks.inc, { execArgv: '--inspect' as unknown as string[] }), {
+    name: 'TypeError',
+    message: /poolMap: execArgv must be an array of strings, got "--inspect"/,
+  })
+  assertNoLiveThreads()
+})
+
 test('poolMap: an async export', async () => {
   const double = poolMap<number, number>({ module: tasks.inc, name: 'double' }, { workers })
   assert.deepEqual(await pipe([1, 2, 3], double, toArray()), [2, 4, 6])

@@ -19,3 +19,8 @@ export async function double(x: number): Promise<number> {
 
 /** Not a function: used to check the "no function export" error. */
 export const notAFunction = 42
+
+/** The worker thread's Node options, to check what `execArgv` gave it. */
+export function workerExecArgv(): string[] {
+  return process.execArgv
+}
