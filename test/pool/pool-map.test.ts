@@ -378,7 +378,7 @@ test('poolMap: a task module that fails to load, is missing, or lacks the export
     ],
     [
       { module: tasks.inc, name: 'nope' },
-      /inc\.ts#nope: the module has no function export "nope" \(function exports: default, double, failOn3\)/,
+      /inc\.ts#nope: the module has no function export "nope" \(function exports: default, double, failOn3, workerExecArgv\)/,
     ],
     [{ module: tasks.inc, name: 'notAFunction' }, /has no function export "notAFunction"/],
   ]
