@@ -1,4 +1,5 @@
 /** Shared test helpers. */
+import type { Clock } from '../src/internal/clock.js'
 
 export interface TrackState {
   /** how many times next() was called */
@@ -75,4 +76,13 @@ export function forever<T>(): AsyncIterable<T> & { state: TrackState } {
 /** Let pending promise callbacks and immediates run. */
 export async function settle(rounds = 3): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r))
+}
+
+/** Consume `out` in the background, recording each value with the fake time it arrived. */
+export function record<T>(out: AsyncIterable<T>, clock: Clock) {
+  const seen: [T, number][] = []
+  const done = (async () => {
+    for await (const x of out) seen.push([x, clock.now()])
+  })()
+  return { seen, done }
 }

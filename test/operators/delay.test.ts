@@ -3,16 +3,7 @@ import assert from 'node:assert/strict'
 import { pipe } from '../../src/pipe/pipe.js'
 import { delay } from '../../src/operators/delay.js'
 import { FakeClock } from '../../src/internal/clock.js'
-import { forever, settle, tracked } from '../helpers.js'
-
-/** Consume `out` in the background, recording each value with the fake time it arrived. */
-function record<T>(out: AsyncIterable<T>, clock: FakeClock) {
-  const seen: [T, number][] = []
-  const done = (async () => {
-    for await (const x of out) seen.push([x, clock.now()])
-  })()
-  return { seen, done }
-}
+import { forever, settle, tracked, record } from '../helpers.js'
 
 test('delay holds each element for ms', async () => {
   const clock = new FakeClock()

@@ -4,15 +4,7 @@ import { pipe } from '../../src/pipe/pipe.js'
 import { rateLimit } from '../../src/operators/rate-limit.js'
 import { FakeClock } from '../../src/internal/clock.js'
 import { pushable } from '../../src/sources/pushable.js'
-import { forever, settle, tracked } from '../helpers.js'
-
-function record<T>(out: AsyncIterable<T>, clock: FakeClock) {
-  const seen: [T, number][] = []
-  const done = (async () => {
-    for await (const x of out) seen.push([x, clock.now()])
-  })()
-  return { seen, done }
-}
+import { forever, settle, tracked, record } from '../helpers.js'
 
 test('rateLimit passes the first element at once and spaces the rest by ms', async () => {
   const clock = new FakeClock()

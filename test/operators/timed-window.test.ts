@@ -4,15 +4,7 @@ import { pipe } from '../../src/pipe/pipe.js'
 import { timedWindow } from '../../src/operators/timed-window.js'
 import { FakeClock } from '../../src/internal/clock.js'
 import { pushable } from '../../src/sources/pushable.js'
-import { forever, settle, tracked } from '../helpers.js'
-
-function record<T>(out: AsyncIterable<T>, clock: FakeClock) {
-  const seen: [T, number][] = []
-  const done = (async () => {
-    for await (const x of out) seen.push([x, clock.now()])
-  })()
-  return { seen, done }
-}
+import { forever, settle, tracked, record } from '../helpers.js'
 
 test('timedWindow emits what arrived in each interval, skips empty ones, flushes the partial window at the end', async () => {
   const clock = new FakeClock()
