@@ -1,5 +1,6 @@
 /** Shared test helpers. */
 import type { Clock } from '../src/internal/clock.js'
+import type { Pushable } from '../src/sources/pushable.js'
 
 export interface TrackState {
   /** how many times next() was called */
@@ -85,4 +86,24 @@ export function record<T>(out: AsyncIterable<T>, clock: Clock) {
     for await (const x of out) seen.push([x, clock.now()])
   })()
   return { seen, done }
+}
+
+/** `n` consecutive integers from `from`. */
+export const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i)
+
+/** Read `src` in the background, collecting into `got`; `done` settles when it ends. */
+export function consume<T>(src: AsyncIterable<T>): { got: T[]; done: Promise<void> } {
+  const got: T[] = []
+  const done = (async () => {
+    for await (const x of src) got.push(x)
+  })()
+  return { got, done }
+}
+
+/** Push each step's value into its source and let the stage react before the next. */
+export async function feed(steps: [Pushable<unknown>, unknown][]): Promise<void> {
+  for (const [src, x] of steps) {
+    src.push(x)
+    await settle()
+  }
 }

@@ -1,27 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { expectTypeOf } from 'expect-type'
-import { pipe, combineLatest, toArray, pushable, type Pushable } from '../../src/index.js'
-import { tracked, forever, settle } from '../helpers.js'
-
-const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i)
-
-/** Read `src` in the background, collecting into `got`; `done` settles when it ends. */
-function consume<T>(src: AsyncIterable<T>): { got: T[]; done: Promise<void> } {
-  const got: T[] = []
-  const done = (async () => {
-    for await (const x of src) got.push(x)
-  })()
-  return { got, done }
-}
-
-/** Push each step's value into its source and let the combinator react before the next. */
-async function feed(steps: [Pushable<unknown>, unknown][]): Promise<void> {
-  for (const [src, x] of steps) {
-    src.push(x)
-    await settle()
-  }
-}
+import { pipe, combineLatest, toArray, pushable } from '../../src/index.js'
+import { tracked, forever, settle, range, consume, feed } from '../helpers.js'
 
 test('emits the latest of every source once all have a value (Streamz combine_latest)', async () => {
   const a = pushable<number>()

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict'
 import { expectTypeOf } from 'expect-type'
 import { pipe, merge, map, sink, toArray, pushable } from '../../src/index.js'
 import { DONE, drive } from '../../src/pipe/flow.js'
-import { tracked, forever, settle } from '../helpers.js'
-
-const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i)
+import { tracked, forever, settle, range } from '../helpers.js'
 
 async function collect<T>(src: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []

@@ -2,9 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { expectTypeOf } from 'expect-type'
 import { pipe, partition, map, toArray, pushable, FakeClock } from '../../src/index.js'
-import { tracked, forever, settle } from '../helpers.js'
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i)
+import { tracked, forever, settle, range } from '../helpers.js'
 
 test('partition groups n elements; the partial rest is emitted when the source ends', async () => {
   const out = await pipe(range(10), partition(3), toArray())

@@ -1,9 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { pipe, slice, partition, map, toArray } from '../../src/index.js'
-import { tracked } from '../helpers.js'
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i)
+import { tracked, range } from '../helpers.js'
 
 test('slice follows Python slice semantics', async () => {
   for (const [start, end, step] of [

@@ -2,9 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { expectTypeOf } from 'expect-type'
 import { pipe, tee, zip, map, toArray, fromIterable, pushable } from '../../src/index.js'
-import { tracked, settle } from '../helpers.js'
-
-const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i)
+import { tracked, settle, range } from '../helpers.js'
 
 async function collect<T>(src: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []

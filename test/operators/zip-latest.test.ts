@@ -1,25 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { expectTypeOf } from 'expect-type'
-import { pipe, zipLatest, toArray, pushable, type Pushable } from '../../src/index.js'
-import { tracked, forever, settle } from '../helpers.js'
-
-const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i)
-
-function consume<T>(src: AsyncIterable<T>): { got: T[]; done: Promise<void> } {
-  const got: T[] = []
-  const done = (async () => {
-    for await (const x of src) got.push(x)
-  })()
-  return { got, done }
-}
-
-async function feed(steps: [Pushable<unknown>, unknown][]): Promise<void> {
-  for (const [src, x] of steps) {
-    src.push(x)
-    await settle()
-  }
-}
+import { pipe, zipLatest, toArray, pushable } from '../../src/index.js'
+import { tracked, forever, settle, range, consume, feed } from '../helpers.js'
 
 test('one tuple per lossless element, with the latest of the others (Streamz zip_latest)', async () => {
   const a = pushable<number>()
