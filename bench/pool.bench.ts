@@ -39,6 +39,12 @@ const WARM_REPS = 7
 const START_REPS = 5
 const BIG_WINDOW = 64
 const DEFAULT_WINDOW = 2 * WORKERS
+/**
+ * Worker threads start with no Node flags in every row: this process runs under `--import tsx`,
+ * which threads would otherwise inherit and pay ~300 ms each to load. Node 24 strips the types of
+ * the .ts task and worker modules itself, as it would for a user's plain .js task.
+ */
+const EXEC_ARGV: string[] = []
 
 const HASH_TASK = fileURLToPath(new URL('./tasks/hash.ts', import.meta.url))
 const ID_TASK = fileURLToPath(new URL('./tasks/identity.ts', import.meta.url))
@@ -88,7 +94,7 @@ const load1 = (): number => os.loadavg()[0] ?? 0
 function viaPoolMap(task: string, maxInFlight?: number): (items: readonly unknown[]) => Promise<number> {
   return async (items) => {
     let sum = 0
-    const options = maxInFlight === undefined ? { workers: WORKERS } : { workers: WORKERS, maxInFlight }
+    const options = maxInFlight === undefined ? { workers: WORKERS, execArgv: EXEC_ARGV } : { workers: WORKERS, execArgv: EXEC_ARGV, maxInFlight }
     await sz.pipe(
       items,
       poolMap<unknown, number>(task, options),
@@ -131,7 +137,7 @@ function viaSharedPool(pool: Pool, task: string, maxInFlight: number): (items: r
 
 function viaPiscina(task: string, window: number): (items: readonly unknown[]) => Promise<number> {
   return async (items) => {
-    const pool = new Piscina<unknown, number>({ filename: task, minThreads: WORKERS, maxThreads: WORKERS })
+    const pool = new Piscina<unknown, number>({ filename: task, minThreads: WORKERS, maxThreads: WORKERS, execArgv: EXEC_ARGV })
     try {
       return await windowed(items, window, (x) => pool.run(x))
     } finally {
@@ -142,7 +148,7 @@ function viaPiscina(task: string, window: number): (items: readonly unknown[]) =
 
 function viaTinypool(task: string, window: number): (items: readonly unknown[]) => Promise<number> {
   return async (items) => {
-    const pool = new Tinypool({ filename: task, minThreads: WORKERS, maxThreads: WORKERS })
+    const pool = new Tinypool({ filename: task, minThreads: WORKERS, maxThreads: WORKERS, execArgv: EXEC_ARGV })
     try {
       return await windowed(items, window, (x) => pool.run(x) as Promise<number>)
     } finally {
@@ -274,7 +280,7 @@ export async function runPoolBench(log: (s: string) => void = () => undefined): 
   const cpuItems: HashItem[] = Array.from({ length: CPU_ITEMS }, (_, i) => ({ i, rounds }))
   let cpuExpected = 0
   for (const x of cpuItems) cpuExpected = (cpuExpected + hashWork(x)) % 2 ** 32
-  const cpuPool = createPool({ workers: WORKERS })
+  const cpuPool = createPool({ workers: WORKERS, execArgv: EXEC_ARGV })
   const cpuImpls: Impl<HashItem>[] = [
     { name: 'map (main thread)', note: 'pipe(items, map(hash), sink(...))', run: mainThread },
     {
@@ -342,9 +348,9 @@ export async function runPoolBench(log: (s: string) => void = () => undefined): 
   const overheadLoad: [number, number] = [ovLoad0, load1()]
 
   // 3. the same on warm pools, started once and kept across runs: the cost per task alone
-  const shared = createPool({ workers: WORKERS })
-  const piscina = new Piscina<unknown, number>({ filename: ID_TASK, minThreads: WORKERS, maxThreads: WORKERS })
-  const tinypool = new Tinypool({ filename: ID_TASK, minThreads: WORKERS, maxThreads: WORKERS })
+  const shared = createPool({ workers: WORKERS, execArgv: EXEC_ARGV })
+  const piscina = new Piscina<unknown, number>({ filename: ID_TASK, minThreads: WORKERS, maxThreads: WORKERS, execArgv: EXEC_ARGV })
+  const tinypool = new Tinypool({ filename: ID_TASK, minThreads: WORKERS, maxThreads: WORKERS, execArgv: EXEC_ARGV })
   const warmLoad0 = load1()
   let warm: PoolRow[]
   try {
@@ -487,7 +493,7 @@ export function poolLines(r: PoolBenchResult): string[] {
     '',
     `### Per-task cost on warm pools: x => x over ${OVERHEAD_ITEMS.toLocaleString('en-US')} items, ${String(WORKERS)} threads, ${String(r.cpus)} cores, load ${r.warmLoad[0].toFixed(2)} → ${r.warmLoad[1].toFixed(2)}`,
     '',
-    'Each pool is started once and kept across the runs, so no start-up or teardown is timed: what a task costs on its way through the pool and back. `pool.map` on a shared pool runs the same stage as `poolMap`, and also gives each task an AbortSignal (a shared pool cannot be torn down to cancel a stage).',
+    'Each pool is started once and kept across the runs, so no start-up or teardown is timed: what a task costs on its way through the pool and back. `pool.map` on a shared pool runs the same stage as `poolMap`, and also registers each task with the cancel switch of its stage (a shared pool cannot be torn down to cancel a stage).',
     '',
     '| implementation | median ms | min–max ms | runs | µs per task | pool.map / piscina direct | fastest runs | notes |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',

@@ -1,3 +1,4 @@
+import { flattenAcks } from '../internal/ack.js'
 import type { Stage } from '../pipe/types.js'
 import { show } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
@@ -17,7 +18,7 @@ import { interruptible } from '../internal/interruptible.js'
  * ```
  */
 export function flatten<T>(): Stage<Iterable<T> | AsyncIterable<T>, T> {
-  return (source) =>
+  return flattenAcks((source: AsyncIterable<Iterable<T> | AsyncIterable<T>>) =>
     interruptible(async function* flattenStage(stop, track) {
       let current: AsyncIterator<T> | undefined // the inner async iterator being read
       stop.addEventListener('abort', () => closeAll([current]), { once: true })
@@ -38,5 +39,6 @@ export function flatten<T>(): Stage<Iterable<T> | AsyncIterable<T>, T> {
         }
         throw new TypeError(`flatten: each element must be an Iterable or AsyncIterable, got ${show(inner)}`)
       }
-    })
+    }),
+  )
 }

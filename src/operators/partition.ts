@@ -1,3 +1,4 @@
+import { batchAcks } from '../internal/ack.js'
 import type { Stage } from '../pipe/types.js'
 import { DONE, fuse, isPromiseLike, type PushResult, type Step } from '../pipe/flow.js'
 import { checkInteger, checkObject, checkSignal } from '../internal/check.js'
@@ -122,7 +123,7 @@ function partitionTimed<T>(
   clock: Clock,
   signal: AbortSignal | undefined,
 ): Stage<T, T[]> {
-  return (source) =>
+  return batchAcks((source: AsyncIterable<T>) =>
     interruptible(async function* partitionStage(_stop, track) {
       const it = abortable(track(source), signal)[Symbol.asyncIterator]()
       // pending partitions by key, oldest first: deadlines grow in insertion order, so the
@@ -208,5 +209,6 @@ function partitionTimed<T>(
         cancel()
         if (!srcDone) closeAll([it])
       }
-    }, signal)
+    }, signal),
+  )
 }

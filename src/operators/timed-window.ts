@@ -1,3 +1,4 @@
+import { batchAcks } from '../internal/ack.js'
 import type { Stage } from '../pipe/types.js'
 import { checkObject, checkSignal } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
@@ -34,7 +35,7 @@ export function timedWindow<T>(ms: number | string, options: TimedWindowOptions 
   checkObject('timedWindow', 'options', options)
   const { clock = realClock, signal } = options
   checkSignal('timedWindow', signal)
-  return (source) =>
+  return batchAcks((source: AsyncIterable<T>) =>
     interruptible(async function* timedWindowStage(stopping, track) {
       signal?.throwIfAborted()
       const it = track(source)[Symbol.asyncIterator]()
@@ -152,5 +153,6 @@ export function timedWindow<T>(ms: number | string, options: TimedWindowOptions 
         stopping.removeEventListener('abort', onAbort)
         stop()
       }
-    }, signal)
+    }, signal),
+  )
 }

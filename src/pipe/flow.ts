@@ -74,7 +74,7 @@ export function isIterableSource(x: unknown): x is Source<unknown> {
   )
 }
 
-function compose(ops: readonly NamedOp[], last: Step<any>): Step<any> {
+export function compose(ops: readonly NamedOp[], last: Step<any>): Step<any> {
   let step = last
   for (let i = ops.length - 1; i >= 0; i--) step = (ops[i] as NamedOp).op(step)
   return step
@@ -99,8 +99,11 @@ export class Flow<T> implements Drivable<T> {
 /** Turn a push-side op into a stage that fuses with the built-in stages around it. */
 export function fuse<A, B>(name: string, op: Op<A, B>): (source: AsyncIterable<A>) => AsyncIterable<B> {
   const named: NamedOp = { name, op }
+  // a subclass of Flow (one whose source carries acks) stays that subclass as steps join it
   return (source) =>
-    source instanceof Flow ? new Flow<B>(source.root, [...source.ops, named]) : new Flow<B>(source, [named])
+    source instanceof Flow
+      ? new (source.constructor as typeof Flow<B>)(source.root, [...source.ops, named])
+      : new Flow<B>(source, [named])
 }
 
 /** Wrap any source as an AsyncIterable (a sync iterable becomes a Flow with no steps). */
@@ -113,7 +116,7 @@ export function drive<T>(source: Source<T>, step: Step<T>): Promise<void> {
   return isDrivable<T>(source) ? source[DRIVE](step) : driveRoot(source, step)
 }
 
-async function driveRoot<T>(root: Source<T>, head: Step<T>): Promise<void> {
+export async function driveRoot<T>(root: Source<T>, head: Step<T>): Promise<void> {
   if (isDrivable<T>(root)) return root[DRIVE](head)
   if (Array.isArray(root) && root[Symbol.iterator] === arrayIterator) return driveArray(root as T[], head)
   if (isSyncOnly(root)) {
@@ -166,7 +169,7 @@ export const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ valu
  * previous one settled run in turn, as with an async generator. (Closures rather than a
  * class: local names minify, which keeps a serverless bundle of `pipe` + `map` small.)
  */
-function iterateFlow<T>(root: Source<unknown>, ops: readonly NamedOp[]): AsyncIterator<T> {
+export function iterateFlow<T>(root: Source<unknown>, ops: readonly NamedOp[]): AsyncIterator<T> {
   const out: T[] = []
   let i = 0
   let it: Iterator<unknown> | AsyncIterator<unknown> | undefined

@@ -103,7 +103,7 @@ export class PoolCore {
     task: ResolvedTask,
     x: unknown,
     transferList: Transferable[] | undefined,
-    signal: AbortSignal | null,
+    signal: AbortSignal | Canceller | null,
   ): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error(`${this.op}: the pool is closed`))
     const p = this.piscina ?? this.start()
@@ -157,6 +157,41 @@ export class PoolCore {
       await this.end()
     })()
     return this.closing
+  }
+}
+
+/**
+ * A stage's cancel switch for the tasks it sends to a shared pool, in the emitter shape piscina
+ * also accepts (`once`/`removeListener` instead of an AbortSignal's `addEventListener`). Each task adds and
+ * removes a listener; a Set makes that O(1), where an AbortSignal's listener list is slower per
+ * call and grows with the tasks in flight.
+ * @internal
+ */
+export class Canceller {
+  aborted = false
+  reason: unknown = undefined
+  private readonly listeners = new Set<() => void>()
+
+  once(_: 'abort', listener: () => void): void {
+    if (!this.aborted) this.listeners.add(listener)
+  }
+
+  off(_: 'abort', listener: () => void): void {
+    this.listeners.delete(listener)
+  }
+
+  /** What piscina 5 calls to unsubscribe (its types name `off`). */
+  removeListener(_: 'abort', listener: () => void): void {
+    this.listeners.delete(listener)
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return
+    this.aborted = true
+    this.reason = reason
+    const listeners = [...this.listeners]
+    this.listeners.clear()
+    for (const listener of listeners) listener()
   }
 }
 

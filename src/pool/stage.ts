@@ -2,7 +2,7 @@ import type { Transferable } from 'node:worker_threads'
 import type { Stage } from '../pipe/types.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
-import { type PoolCore, deathError, isWorkerDeath } from './core.js'
+import { Canceller, type PoolCore, deathError, isWorkerDeath } from './core.js'
 import type { ResolvedTask } from './task.js'
 
 /** A stage's checked settings. @internal */
@@ -56,7 +56,7 @@ class PoolMapStage<A, B> implements AsyncIterator<B> {
   private it: AsyncIterator<A> | undefined
   private core: PoolCore | undefined
   private own = false
-  private readonly ac = new AbortController()
+  private readonly cancel = new Canceller()
   /** ordered: the elements in flight in input order; unordered: the settled ones in completion order */
   private readonly slots = new Queue<Slot>()
   private readonly waiters = new Queue<Waiter<B>>()
@@ -210,7 +210,7 @@ class PoolMapStage<A, B> implements AsyncIterator<B> {
 
   private send(slot: Slot, x: unknown): void {
     // an own pool cancels by ending its threads; a shared one needs the signal to cancel just ours
-    const signal = this.own ? null : this.ac.signal
+    const signal = this.own ? null : this.cancel
     ;(this.core as PoolCore).run(this.s.task, x, slot.list, signal).then(
       (v) => this.settle(slot, 1, v),
       (e: unknown) => this.failed(slot, e),
@@ -265,7 +265,7 @@ class PoolMapStage<A, B> implements AsyncIterator<B> {
       // destroy first, so that piscina does not replace the threads of cancelled tasks
       this.ending = core.close(false).catch(() => undefined)
     } else {
-      this.ac.abort(new Error(`${this.s.op}: the stage was stopped`))
+      this.cancel.abort(new Error(`${this.s.op}: the stage was stopped`))
       this.ending = Promise.resolve()
     }
     void this.ending.then(() => {
