@@ -94,7 +94,10 @@ const load1 = (): number => os.loadavg()[0] ?? 0
 function viaPoolMap(task: string, maxInFlight?: number): (items: readonly unknown[]) => Promise<number> {
   return async (items) => {
     let sum = 0
-    const options = maxInFlight === undefined ? { workers: WORKERS, execArgv: EXEC_ARGV } : { workers: WORKERS, execArgv: EXEC_ARGV, maxInFlight }
+    const options =
+      maxInFlight === undefined
+        ? { workers: WORKERS, execArgv: EXEC_ARGV }
+        : { workers: WORKERS, execArgv: EXEC_ARGV, maxInFlight }
     await sz.pipe(
       items,
       poolMap<unknown, number>(task, options),
@@ -137,7 +140,12 @@ function viaSharedPool(pool: Pool, task: string, maxInFlight: number): (items: r
 
 function viaPiscina(task: string, window: number): (items: readonly unknown[]) => Promise<number> {
   return async (items) => {
-    const pool = new Piscina<unknown, number>({ filename: task, minThreads: WORKERS, maxThreads: WORKERS, execArgv: EXEC_ARGV })
+    const pool = new Piscina<unknown, number>({
+      filename: task,
+      minThreads: WORKERS,
+      maxThreads: WORKERS,
+      execArgv: EXEC_ARGV,
+    })
     try {
       return await windowed(items, window, (x) => pool.run(x))
     } finally {
@@ -349,7 +357,12 @@ export async function runPoolBench(log: (s: string) => void = () => undefined): 
 
   // 3. the same on warm pools, started once and kept across runs: the cost per task alone
   const shared = createPool({ workers: WORKERS, execArgv: EXEC_ARGV })
-  const piscina = new Piscina<unknown, number>({ filename: ID_TASK, minThreads: WORKERS, maxThreads: WORKERS, execArgv: EXEC_ARGV })
+  const piscina = new Piscina<unknown, number>({
+    filename: ID_TASK,
+    minThreads: WORKERS,
+    maxThreads: WORKERS,
+    execArgv: EXEC_ARGV,
+  })
   const tinypool = new Tinypool({ filename: ID_TASK, minThreads: WORKERS, maxThreads: WORKERS, execArgv: EXEC_ARGV })
   const warmLoad0 = load1()
   let warm: PoolRow[]
