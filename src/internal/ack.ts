@@ -94,10 +94,11 @@ export function ackOf(value: unknown): Ack | undefined {
 }
 
 /**
- * Take over the ack of an element that a stage keeps beyond its next pull (a window, a buffer):
- * the stage that handed it over will not acknowledge it, and the caller must call the returned
- * ack once the element is done (usually by attaching it to what it emits). `undefined` when the
- * element carries none.
+ * Take over the ack of an element that a stage keeps beyond its next pull (a window, a buffer),
+ * or that a sink keeps beyond its `push` (a sink that writes in batches): the stage that handed it
+ * over will not acknowledge it, and the caller must call the returned ack once the element is done
+ * (a stage usually attaches it to what it emits). In a sink's `push`, this works for numbers and
+ * strings too; elsewhere only an object can carry an ack. `undefined` when there is none.
  * @param value - the element being kept
  * @example
  * ```ts
@@ -116,10 +117,17 @@ export function ackOf(value: unknown): Ack | undefined {
  * ```
  */
 export function holdAck(value: unknown): Ack | undefined {
-  const a = ackOf(value)
+  const a = pushing !== undefined && Object.is(pushing.value, value) ? pushing.ack : ackOf(value)
   if (a !== undefined) held.add(a)
   return a
 }
+
+/**
+ * The element a sink's `push` is being called with, and its ack, while that call runs: so that a
+ * sink that keeps elements past its push (batching them, as toKafka does) can hold the ack of a
+ * number or string too. Set and cleared synchronously around the call, so runs never mix.
+ */
+let pushing: { value: unknown; ack: Ack } | undefined
 
 /**
  * One ack for several: calls each of `acks` (skipping undefined) when called.
@@ -343,7 +351,19 @@ class AckedFlow<T> extends Flow<T> {
       op: (down: Step<unknown>) => ({
         push(y) {
           const cs = carry.ctxs
-          return after(down.push(y), () => release(cs))
+          const ack = once(() => release(cs))
+          const outer = pushing
+          pushing = { value: y, ack }
+          let r
+          try {
+            r = down.push(y)
+          } finally {
+            pushing = outer
+          }
+          // a sink that held the ack (holdAck) calls it itself once it is done
+          return after(r, () => {
+            if (!held.has(ack)) ack()
+          })
         },
         end: () => down.end(),
       }),

@@ -231,3 +231,32 @@ test('acks: holdAck takes an ack over from a for await loop; withAck calls it on
   }
   assert.deepEqual(acked, [0, 1])
 })
+
+test('acks: a sink that keeps elements past its push holds their acks, numbers included', async () => {
+  const { src, acked } = records(range(5))
+  const { drive } = await import('../../src/pipe/flow.js')
+  const kept: (() => void)[] = []
+  const log: string[] = []
+  await drive(
+    pipe(
+      src,
+      map((r: Rec) => r.v),
+    ),
+    {
+      push(x: number) {
+        const a = holdAck(x)
+        if (a !== undefined) kept.push(a)
+        if (kept.length === 2) {
+          log.push(`write 2, acked [${acked.join(',')}]`)
+          for (const k of kept.splice(0)) k()
+        }
+      },
+      end() {
+        log.push(`end, acked [${acked.join(',')}]`)
+        for (const k of kept.splice(0)) k()
+      },
+    },
+  )
+  assert.deepEqual(log, ['write 2, acked []', 'write 2, acked [0,1]', 'end, acked [0,1,2,3]'])
+  assert.deepEqual(acked, [0, 1, 2, 3, 4])
+})
