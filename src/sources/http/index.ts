@@ -10,3 +10,4 @@ export {
   type HttpClientError,
   type HttpClientErrorCode,
 } from './from-http-server.js'
+export { toHttp, HttpRequestError, type ToHttpOptions } from './to-http.js'
