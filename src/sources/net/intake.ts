@@ -14,7 +14,8 @@ interface Entry<T> {
  * The pull side shared by the server sources (HTTP, TCP): a queue of received elements, each
  * with optional callbacks for when the consumer takes it or when it is dropped untaken, and
  * one consumer that pulls with `next()`. The server decides what "full" means by reading
- * `length` and `hasTaker`; `onTake` tells it after each take (to resume paused sockets).
+ * `length` and `hasTaker`; `onDemand` tells it after each take and whenever the consumer starts
+ * waiting (to resume paused sockets).
  * @internal
  */
 export class Intake<T> {
@@ -24,7 +25,7 @@ export class Intake<T> {
   private finished = false
   private aborted: { error: unknown } | undefined
 
-  constructor(private readonly onTake: () => void = () => undefined) {}
+  constructor(private readonly onDemand: () => void = () => undefined) {}
 
   /** Elements received and not yet taken. */
   get length(): number {
@@ -49,7 +50,7 @@ export class Intake<T> {
       this.waiting = undefined
       taken?.()
       w.resolve({ value, done: false })
-      this.onTake()
+      this.onDemand()
       return true
     }
     this.q.push({ value, taken, dropped, skip })
@@ -62,7 +63,7 @@ export class Intake<T> {
     if (this.q.length > 0) {
       const e = this.q.shift()
       e.taken?.()
-      this.onTake()
+      this.onDemand()
       return Promise.resolve({ value: e.value, done: false })
     }
     if (this.failure !== undefined) {
@@ -72,7 +73,9 @@ export class Intake<T> {
     }
     if (this.finished) return Promise.resolve({ value: undefined, done: true })
     if (this.waiting !== undefined) return Promise.reject(new Error('next() called while another is pending'))
-    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }))
+    const p = new Promise<IteratorResult<T>>((resolve, reject) => (this.waiting = { resolve, reject }))
+    this.onDemand()
+    return p
   }
 
   /** Fail the consumer with `error` after it has taken what is queued. */
