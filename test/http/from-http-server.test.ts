@@ -258,6 +258,27 @@ test('fromHttpServer: bad input is answered and reported, the server keeps servi
   assert.equal(await portIsFree(port), true)
 })
 
+test('fromHttpServer: a body whose client went away while it waited is dropped, not emitted, and reported', async () => {
+  const e = errors()
+  const source = fromHttpServer({ port: 0, host: '127.0.0.1', parse: 'text', onError: e.onError })
+  const it = source[Symbol.asyncIterator]()
+  const first = it.next()
+  const { port } = await source.listening
+  assert.equal((await post(port, 'kept')).status, 202)
+  assert.equal((await first).value, 'kept')
+  const gone = await rawClient(port)
+  gone.socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\ngone')
+  await until(() => source.buffered === 1, 5000, 'the body to wait')
+  gone.socket.destroy()
+  await until(() => e.list.length === 1, 5000, 'the report')
+  assert.equal(e.list[0]?.code, 'ERR_BODY_ABORTED')
+  assert.match(e.list[0]?.message ?? '', /went away before its body was taken; dropped/)
+  const next = post(port, 'next')
+  assert.deepEqual(await it.next(), { value: 'next', done: false })
+  assert.equal((await next).status, 202)
+  await it.return?.()
+})
+
 test('fromHttpServer: arguments are checked at construction', () => {
   assert.throws(() => fromHttpServer({ port: -1 }), RangeError)
   assert.throws(() => fromHttpServer({ port: 70000 }), /port must be at most 65535/)
@@ -267,6 +288,10 @@ test('fromHttpServer: arguments are checked at construction', () => {
   assert.throws(() => fromHttpServer({ port: 0, parse: 'xml' }), TypeError)
   assert.throws(() => fromHttpServer({ port: 0, token: '' }), /token must be a non-empty string/)
   assert.throws(() => fromHttpServer({ port: 0, headersTimeout: 'soon' }), RangeError)
+  assert.throws(
+    () => fromHttpServer({ port: 0, headersTimeout: '2s', requestTimeout: '1s' }),
+    /headersTimeout must be at most requestTimeout \(1000 ms\)/,
+  )
   const source = fromHttpServer({ port: 0 })
   source[Symbol.asyncIterator]()
   assert.throws(() => source[Symbol.asyncIterator](), /one pipeline only/)

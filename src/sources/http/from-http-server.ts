@@ -82,6 +82,8 @@ export interface HttpServerSource<T> extends AsyncIterable<T> {
    * `next()`, i.e. when a pipeline starts pulling); rejects if it cannot listen.
    */
   readonly listening: Promise<AddressInfo>
+  /** Bodies received and not yet taken by the pipeline (at most `highWaterMark`). */
+  readonly buffered: number
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024
@@ -173,11 +175,17 @@ export function fromHttpServer<T>(options: FromHttpServerOptions<T>): HttpServer
     fail(TypeError, op, 'token', 'a non-empty string', token)
   checkInteger(op, 'highWaterMark', highWaterMark, 0, true)
   checkInteger(op, 'retryAfter', retryAfter, 0)
+  const requestMs = requestTimeout === undefined ? 300_000 : toMs(op, 'requestTimeout', requestTimeout)
   const timeouts = {
-    headersTimeout: headersTimeout === undefined ? 60_000 : toMs(op, 'headersTimeout', headersTimeout),
-    requestTimeout: requestTimeout === undefined ? 300_000 : toMs(op, 'requestTimeout', requestTimeout),
+    requestTimeout: requestMs,
+    headersTimeout:
+      headersTimeout === undefined
+        ? Math.min(60_000, requestMs || Infinity)
+        : toMs(op, 'headersTimeout', headersTimeout),
     keepAliveTimeout: keepAliveTimeout === undefined ? 5_000 : toMs(op, 'keepAliveTimeout', keepAliveTimeout),
   }
+  if (requestMs > 0 && timeouts.headersTimeout > requestMs)
+    fail(RangeError, op, 'headersTimeout', `at most requestTimeout (${requestMs} ms)`, headersTimeout)
   checkSignal(op, signal)
   checkFunction(op, 'onError', onError)
   if (onListening !== undefined) checkFunction(op, 'onListening', onListening)
@@ -331,7 +339,13 @@ export function fromHttpServer<T>(options: FromHttpServerOptions<T>): HttpServer
 
   function start(): void {
     const s = createServer(
-      { ...timeouts, connectionsCheckingInterval: Math.max(10, Math.min(30_000, timeouts.headersTimeout / 4)) },
+      {
+        ...timeouts,
+        connectionsCheckingInterval: Math.max(
+          10,
+          Math.min(30_000, timeouts.headersTimeout / 4, (requestMs || Infinity) / 4),
+        ),
+      },
       handle,
     )
     server = s
@@ -385,6 +399,9 @@ export function fromHttpServer<T>(options: FromHttpServerOptions<T>): HttpServer
 
   return {
     listening,
+    get buffered() {
+      return intake.length
+    },
     [Symbol.asyncIterator](): AsyncIterator<T> {
       if (claimed) throw new TypeError('fromHttpServer: it can be consumed by one pipeline only')
       claimed = true
