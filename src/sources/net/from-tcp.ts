@@ -169,9 +169,12 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
   let claimed = false
   let draining = false
 
+  const lowWater = Math.floor(highWaterMark / 2)
   const intake = new Intake<string | Buffer>(() => {
     // the consumer took a message or waits for one: go on with the connections held back
-    if (draining || blocked.size === 0) return
+    // resume only once the queue is down to half: connections are then cut in batches, not
+    // one message per take
+    if (draining || blocked.size === 0 || (!intake.hasTaker && intake.length > lowWater)) return
     for (const c of [...blocked]) {
       if (full()) return
       blocked.delete(c)
@@ -205,16 +208,24 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
       return
     }
     draining = true
+    const buf = c.buf
+    let start = 0 // where the next message begins in buf
+    const keep = (): void => {
+      c.buf = start === buf.length ? EMPTY : start === 0 ? buf : buf.subarray(start)
+    }
     try {
       for (;;) {
-        const i = c.buf.indexOf(delim, c.from)
+        const i = buf.indexOf(delim, Math.max(c.from, start))
         if (i === -1) {
+          keep()
           c.from = Math.max(0, c.buf.length - delim.length + 1)
           if (c.buf.length - (delim.length - 1) > maxMessageSize) return tooLarge(c)
           break
         }
-        if (i > maxMessageSize) return tooLarge(c)
+        if (i - start > maxMessageSize) return tooLarge(c)
         if (full()) {
+          keep()
+          c.from = 0
           c.blocked = true
           blocked.add(c)
           if (!c.closed && !c.paused) {
@@ -224,12 +235,10 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
           }
           return
         }
-        const msg = decode(c.buf.subarray(0, i))
-        c.buf = c.buf.subarray(i + delim.length)
-        c.from = 0
+        const msg = encoding === 'buffer' ? Buffer.from(buf.subarray(start, i)) : buf.toString(encoding, start, i)
+        start = i + delim.length
         intake.push(msg)
       }
-      if (c.buf.length === 0) c.buf = EMPTY
       if (c.closed) finish(c)
     } finally {
       draining = false
