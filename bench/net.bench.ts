@@ -46,7 +46,7 @@ async function tcpRaw(): Promise<number> {
   let finish: () => void = () => undefined
   const finished = new Promise<void>((resolve) => (finish = resolve))
   const server = createServer((socket) => {
-    let buf = Buffer.alloc(0)
+    let buf: Buffer = Buffer.alloc(0)
     socket.on('data', (chunk: Buffer) => {
       buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk])
       let start = 0
