@@ -5,7 +5,16 @@ import { checkFunction, checkInteger, checkObject, checkSignal, fail } from '../
 import { toMs } from '../../internal/duration.js'
 import { Intake } from '../net/intake.js'
 
-/** Why {@link fromHttpServer} turned a client away, as `error.code` in `onError`. */
+/**
+ * Why {@link fromHttpServer} turned a client away, as `error.code` in `onError`.
+ * @example
+ * ```ts
+ * const onError = (e: HttpClientError) => {
+ *   const code: HttpClientErrorCode = e.code
+ *   if (code === 'ERR_BODY_TOO_LARGE') metrics.increment('http.too_large')
+ * }
+ * ```
+ */
 export type HttpClientErrorCode =
   'ERR_BODY_TOO_LARGE' | 'ERR_BODY_PARSE' | 'ERR_BODY_ABORTED' | 'ERR_MALFORMED_REQUEST' | 'ERR_REQUEST_TIMEOUT'
 

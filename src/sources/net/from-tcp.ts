@@ -3,7 +3,16 @@ import { checkFunction, checkInteger, checkSignal, fail } from '../../internal/c
 import { toMs } from '../../internal/duration.js'
 import { Intake } from './intake.js'
 
-/** Why {@link fromTcp} closed a connection or dropped data, as `error.code` in `onError`. */
+/**
+ * Why {@link fromTcp} closed a connection or dropped data, as `error.code` in `onError`.
+ * @example
+ * ```ts
+ * const onError = (e: TcpClientError) => {
+ *   const code: TcpClientErrorCode = e.code
+ *   if (code === 'ERR_PARTIAL_MESSAGE') console.warn('a sender was cut off:', e.message)
+ * }
+ * ```
+ */
 export type TcpClientErrorCode = 'ERR_MESSAGE_TOO_LARGE' | 'ERR_PARTIAL_MESSAGE' | 'ERR_IDLE_TIMEOUT' | 'ERR_CONNECTION'
 
 /**
