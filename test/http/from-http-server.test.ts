@@ -258,6 +258,28 @@ test('fromHttpServer: bad input is answered and reported, the server keeps servi
   assert.equal(await portIsFree(port), true)
 })
 
+test('fromHttpServer: with Expect: 100-continue, a request refused on its headers is answered before its body is sent', async () => {
+  const e = errors()
+  const source = fromHttpServer({ port: 0, host: '127.0.0.1', maxBodySize: 10, parse: 'text', onError: e.onError })
+  const it = source[Symbol.asyncIterator]()
+  const first = it.next()
+  const { port } = await source.listening
+  const big = await rawClient(port)
+  big.socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n')
+  await big.closed
+  assert.match(big.received(), /^HTTP\/1\.1 413 /)
+  assert.doesNotMatch(big.received(), /100 Continue/)
+  assert.equal(e.list[0]?.code, 'ERR_BODY_TOO_LARGE')
+  const ok = await rawClient(port)
+  ok.socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n')
+  await until(() => ok.received().startsWith('HTTP/1.1 100 Continue'), 5000, '100 Continue')
+  ok.socket.write('hello')
+  assert.deepEqual(await first, { value: 'hello', done: false })
+  await until(() => ok.received().includes('HTTP/1.1 202 Accepted'), 5000, 'the 202')
+  ok.socket.destroy()
+  await it.return?.()
+})
+
 test('fromHttpServer: a body whose client went away while it waited is dropped, not emitted, and reported', async () => {
   const e = errors()
   const source = fromHttpServer({ port: 0, host: '127.0.0.1', parse: 'text', onError: e.onError })

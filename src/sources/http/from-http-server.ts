@@ -245,18 +245,22 @@ export function fromHttpServer<T>(options: FromHttpServerOptions<T>): HttpServer
     res.once('finish', () => req.socket.destroySoon())
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  /**
+   * Answer or read one request. With `Expect: 100-continue` (`expects`), a request turned away
+   * on its headers alone is answered before the client sends its body, and the connection closes.
+   */
+  function handle(req: IncomingMessage, res: ServerResponse, expects = false): void {
+    const close: Record<string, string> = expects ? { connection: 'close' } : {}
     const url = req.url ?? '/'
     const q = url.indexOf('?')
-    if ((q === -1 ? url : url.slice(0, q)) !== path) return send(res, 404, 'not found\n')
-    if (req.method !== 'POST') return send(res, 405, 'only POST\n', { allow: 'POST' })
-    if (!authorized(req)) return send(res, 401, 'unauthorized\n', { 'www-authenticate': 'Bearer' })
+    if ((q === -1 ? url : url.slice(0, q)) !== path) return send(res, 404, 'not found\n', close)
+    if (req.method !== 'POST') return send(res, 405, 'only POST\n', { allow: 'POST', ...close })
+    if (!authorized(req)) return send(res, 401, 'unauthorized\n', { 'www-authenticate': 'Bearer', ...close })
     const declared = req.headers['content-length']
     if (declared !== undefined && Number(declared) > maxBodySize) return tooLarge(req, res, `${declared} bytes`)
-    const busy = (): void =>
-      send(res, 503, 'busy, retry later\n', { 'retry-after': String(retryAfter), connection: 'close' })
     if (intake.closed) return send(res, 503, 'closing\n', { connection: 'close' })
-    if (full()) return busy()
+    if (full()) return send(res, 503, 'busy, retry later\n', { 'retry-after': String(retryAfter), connection: 'close' })
+    if (expects) res.writeContinue()
     const chunks: Buffer[] = []
     let size = 0
     let over = false
@@ -363,6 +367,7 @@ export function fromHttpServer<T>(options: FromHttpServerOptions<T>): HttpServer
       socket.once('close', () => sockets.delete(socket))
     })
     s.on('clientError', onClientError)
+    s.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handle(req, res, true))
     s.on('error', (e) => {
       rejectListening(e)
       intake.fail(new Error(`fromHttpServer: server error: ${e.message}`, { cause: e }))
