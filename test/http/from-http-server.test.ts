@@ -208,8 +208,8 @@ test('fromHttpServer: bad input is answered and reported, the server keeps servi
     port: 0,
     host: '127.0.0.1',
     parse: 'text',
-    headersTimeout: 60,
-    requestTimeout: 120,
+    headersTimeout: 150,
+    requestTimeout: 300,
     onError: e.onError,
   })
   const it = source[Symbol.asyncIterator]()

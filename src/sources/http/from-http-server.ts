@@ -351,16 +351,9 @@ export function fromHttpServer<T>(options: FromHttpServerOptions<T>): HttpServer
   }
 
   function start(): void {
-    const s = createServer(
-      {
-        ...timeouts,
-        connectionsCheckingInterval: Math.max(
-          10,
-          Math.min(30_000, timeouts.headersTimeout / 4, (requestMs || Infinity) / 4),
-        ),
-      },
-      handle,
-    )
+    // how often node checks the timeouts: often enough for small ones
+    const every = Math.min(30_000, timeouts.headersTimeout / 4, (requestMs || Infinity) / 4)
+    const s = createServer({ ...timeouts, connectionsCheckingInterval: Math.floor(Math.max(10, every)) }, handle)
     server = s
     s.on('connection', (socket: Socket) => {
       sockets.add(socket)
