@@ -226,6 +226,19 @@ test('toHttp: an abort cancels the request in flight and rejects with the reason
   }
 })
 
+test('toHttp: a source error rejects after the requests in flight finish; the sink leaves no socket open', async () => {
+  const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length
+  const before = sockets()
+  const srv = await server()
+  const src = tracked(['a', 'b', 'c'], { failAt: 2, error: new Error('source broke') })
+  await assert.rejects(pipe(src, toHttp(srv.url, { concurrency: 2 })), /source broke/)
+  assert.deepEqual(srv.seen.map((s) => s.body).sort(), ['a', 'b'])
+  await assert.rejects(pipe([1n], toHttp(srv.url)), /toHttp: cannot send|BigInt/)
+  await pipe(['x'], toHttp(srv.url))
+  await srv.close()
+  await until(() => sockets() === before, 5000, 'the sockets to close')
+})
+
 test('toHttp: arguments are checked at construction', () => {
   assert.throws(() => toHttp('not a url'), /url must be an absolute URL/)
   assert.throws(() => toHttp('ftp://x/'), /url must be an http: or https: URL/)
