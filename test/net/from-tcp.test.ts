@@ -59,6 +59,16 @@ test("fromTcp: a custom delimiter and encoding: 'buffer'", async () => {
   assert.deepEqual([...r.value], [1, 2])
   assert.deepEqual([...((await it.next()).value as Buffer)], [0x0a, 3])
   await it.return?.()
+
+  // as Streamz: bytes that keep their delimiter
+  const streamzLike = fromTcp({ port: 0, host: '127.0.0.1', encoding: 'buffer', keepDelimiter: true })
+  const it2 = streamzLike[Symbol.asyncIterator]()
+  const next = it2.next()
+  const c2 = await rawClient((await streamzLike.listening).port)
+  c2.socket.write('a\nbc\n')
+  assert.equal(String((await next).value), 'a\n')
+  assert.equal(String((await it2.next()).value), 'bc\n')
+  await it2.return?.()
 })
 
 test('fromTcp: a message over maxMessageSize closes that connection, reported; the others go on', async () => {
@@ -250,6 +260,8 @@ test('fromTcp: a port in use fails the first next(); arguments are checked at co
   assert.throws(() => fromTcp({ port: -1 }), RangeError)
   assert.throws(() => fromTcp({ port: 0, delimiter: '' }), /delimiter must be a non-empty string or Uint8Array/)
   assert.throws(() => fromTcp({ port: 0, maxMessageSize: 0 }), RangeError)
+  // @ts-expect-error: not a boolean
+  assert.throws(() => fromTcp({ port: 0, keepDelimiter: 'yes' }), /keepDelimiter must be a boolean/)
   // @ts-expect-error: not an encoding
   assert.throws(() => fromTcp({ port: 0, encoding: 'klingon' }), /encoding must be a Node encoding or 'buffer'/)
   assert.throws(() => fromTcp({ port: 0, idleTimeout: 'never' }), RangeError)

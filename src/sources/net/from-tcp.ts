@@ -35,8 +35,10 @@ export interface FromTcpOptions {
   port: number
   /** Host or address to bind; default: every interface, as `server.listen(port)`. */
   host?: string
-  /** What ends a message: a non-empty string or bytes. Default `'\n'`. It is not part of the element. */
+  /** What ends a message: a non-empty string or bytes. Default `'\n'`. */
   delimiter?: string | Uint8Array
+  /** Whether each element ends with its delimiter, as in Streamz. Default `false`: it is stripped. */
+  keepDelimiter?: boolean
   /**
    * Longest message accepted, in bytes, without its delimiter (default 1 MiB). A connection
    * that sends a longer one is closed and reported; its earlier messages were emitted.
@@ -111,8 +113,9 @@ const EMPTY = Buffer.alloc(0)
 
 /**
  * A TCP server whose delimited messages, from every connection, are the elements (Streamz
- * `from_tcp`), on `node:net`. Each message is emitted without its delimiter, decoded as
- * `encoding` (UTF-8 strings by default; `'buffer'` for bytes, as Streamz). When
+ * `from_tcp`), on `node:net`. Each message is emitted without its delimiter (with it, as
+ * Streamz, under `keepDelimiter`), decoded as `encoding` (UTF-8 strings by default;
+ * `'buffer'` for bytes, as Streamz). When
  * `highWaterMark` messages wait for a slow pipeline, the sockets are paused, so clients are
  * held back by TCP instead of the server buffering without bound. A connection that sends a
  * message above `maxMessageSize` or stays silent past `idleTimeout` is closed and reported to
@@ -120,7 +123,7 @@ const EMPTY = Buffer.alloc(0)
  * (or emitted with `emitPartial`). The server listens from the first `next()`; `listening`
  * and `onListening` give its address. It never ends by itself; `break`, an error downstream
  * and an abort close it and every connection, and free the port before `return()` resolves.
- * @param options - `{ port, host, delimiter = '\n', maxMessageSize = 1 MiB, encoding = 'utf8', highWaterMark = 64, idleTimeout, emitPartial = false, signal, onError, onListening }`
+ * @param options - `{ port, host, delimiter = '\n', keepDelimiter = false, maxMessageSize = 1 MiB, encoding = 'utf8', highWaterMark = 64, idleTimeout, emitPartial = false, signal, onError, onListening }`
  * @example
  * ```ts
  * // every line sent to port 9000 (e.g. `echo hello | nc localhost 9000`)
@@ -137,6 +140,7 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
     port,
     host,
     delimiter = '\n',
+    keepDelimiter = false,
     maxMessageSize = 1024 * 1024,
     encoding = 'utf8',
     highWaterMark = 64,
@@ -151,6 +155,7 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
   if (host !== undefined && typeof host !== 'string') fail(TypeError, op, 'host', 'a string', host)
   if (!(typeof delimiter === 'string' || delimiter instanceof Uint8Array) || delimiter.length === 0)
     fail(TypeError, op, 'delimiter', 'a non-empty string or Uint8Array', delimiter)
+  if (typeof keepDelimiter !== 'boolean') fail(TypeError, op, 'keepDelimiter', 'a boolean', keepDelimiter)
   checkInteger(op, 'maxMessageSize', maxMessageSize, 1, true)
   if (encoding !== 'buffer' && !Buffer.isEncoding(encoding))
     fail(TypeError, op, 'encoding', "a Node encoding or 'buffer'", encoding)
@@ -244,7 +249,8 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
           }
           return
         }
-        const msg = encoding === 'buffer' ? Buffer.from(buf.subarray(start, i)) : buf.toString(encoding, start, i)
+        const end = keepDelimiter ? i + delim.length : i
+        const msg = encoding === 'buffer' ? Buffer.from(buf.subarray(start, end)) : buf.toString(encoding, start, end)
         start = i + delim.length
         intake.push(msg)
       }
