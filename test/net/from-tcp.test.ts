@@ -84,6 +84,7 @@ test('fromTcp: a message over maxMessageSize closes that connection, reported; t
   bad.socket.write('X') // 11 bytes and no delimiter yet: too large
   await bad.closed
   assert.deepEqual(e.codes(), ['ERR_MESSAGE_TOO_LARGE'])
+  await until(() => source.connections === 1, 5000, 'one connection left')
   assert.match(e.list[0]?.message ?? '', /^fromTcp: a message above maxMessageSize \(10 bytes\); connection closed$/)
   assert.equal(e.list[0]?.remoteAddress, '127.0.0.1')
   good.socket.write('0123456789\n')

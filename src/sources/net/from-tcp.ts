@@ -182,6 +182,7 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
   let closing: Promise<void> | undefined
   let claimed = false
   let draining = false
+  let open = 0 // sockets not closed yet
 
   const lowWater = Math.floor(highWaterMark / 2)
   const intake = new Intake<string | Buffer>(() => {
@@ -290,7 +291,19 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
       dropped: false,
     }
     conns.add(c)
-    if (intake.closed) return void socket.destroy()
+    open++
+    socket.on('close', () => {
+      open--
+      c.closed = true
+      if (!c.blocked) cut(c) // else: finished once the pipeline has taken its messages
+    })
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (!c.dropped) report(c, 'ERR_CONNECTION', `connection failed: ${e.code ?? e.message}`, e)
+    })
+    if (intake.closed) {
+      c.dropped = true
+      return void socket.destroy()
+    }
     if (idleMs > 0) socket.setTimeout(idleMs)
     socket.on('data', (chunk: Buffer) => {
       if (c.dropped) return
@@ -302,13 +315,6 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
       socket.destroy()
     })
     socket.on('end', () => (c.clean = true))
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (!c.dropped) report(c, 'ERR_CONNECTION', `connection failed: ${e.code ?? e.message}`, e)
-    })
-    socket.on('close', () => {
-      c.closed = true
-      if (!c.blocked) cut(c) // else: finished once the pipeline has taken its messages
-    })
   }
 
   function start(): void {
@@ -355,7 +361,7 @@ export function fromTcp(options: FromTcpOptions): TcpSource<string | Buffer> {
   return {
     listening,
     get connections() {
-      return conns.size
+      return open
     },
     get buffered() {
       return intake.length
