@@ -18,7 +18,11 @@ function entryPoints(): string[] {
   for (const key of Object.keys(pkg.exports ?? {})) {
     const sub = key.replace(/^\.\/?/, '')
     if (sub === '' || sub.endsWith('.json')) continue
-    const candidates = [join(root, 'src', sub, 'index.ts'), join(root, 'src', `${sub}.ts`)]
+    const candidates = [
+      join(root, 'src', sub, 'index.ts'),
+      join(root, 'src', `${sub}.ts`),
+      join(root, 'src/sources', sub, 'index.ts'),
+    ]
     const found = candidates.find((p) => existsSync(p))
     if (found !== undefined) entries.push(found)
   }

@@ -1,5 +1,11 @@
 /**
- * streamz-ts/net: empty until the Connectors issue lands.
+ * streamz-ts/net: a TCP server source ({@link fromTcp}) on node:net.
  * @packageDocumentation
  */
-export {}
+export {
+  fromTcp,
+  type FromTcpOptions,
+  type TcpSource,
+  type TcpClientError,
+  type TcpClientErrorCode,
+} from './from-tcp.js'
