@@ -54,12 +54,12 @@ export async function startAedes(
 
 /**
  * The broker the tests use: MQTT_URL if set, else the Mosquitto at 127.0.0.1:1883 if it
- * answers, else an embedded aedes on a free port.
+ * answers (unless MQTT_EMBEDDED=1), else an embedded aedes on a free port.
  */
 export async function testBroker(): Promise<TestBroker> {
   const env = process.env.MQTT_URL
   if (env !== undefined && env !== '') return { url: env, kind: 'MQTT_URL', close: async () => undefined }
-  if (await reachable('127.0.0.1', 1883))
+  if (process.env.MQTT_EMBEDDED !== '1' && (await reachable('127.0.0.1', 1883)))
     return { url: 'mqtt://127.0.0.1:1883', kind: 'mosquitto', close: async () => undefined }
   const a = await startAedes()
   return { url: a.url, kind: 'aedes', close: () => a.stop() }

@@ -105,13 +105,12 @@ class MqttSource<P> implements AsyncIterator<MqttMessage<P>> {
       this.connected = true
       client.subscribe(this.topics, { qos: this.qos }, (err, granted) => {
         if (this.closed) return
-        if (err)
-          return this.fail(new Error(`fromMqtt: ${this.url}: subscribing failed: ${err.message}`, { cause: err }))
-        const refused = (granted ?? []).filter((g) => g.qos >= 0x80)
+        const refused = err ? this.topics : (granted ?? []).filter((g) => g.qos >= 0x80).map((g) => g.topic)
         if (refused.length > 0)
           return this.fail(
             new Error(
-              `fromMqtt: ${this.url}: the broker refused the subscription to ${refused.map((g) => show(g.topic)).join(', ')}`,
+              `fromMqtt: ${this.url}: the broker refused the subscription to ${refused.map(show).join(', ')}${err ? `: ${err.message}` : ''}`,
+              { cause: err },
             ),
           )
         this.onSubscribe?.(granted ?? [])
@@ -237,12 +236,14 @@ class MqttSource<P> implements AsyncIterator<MqttMessage<P>> {
  * as a `Buffer`, or what `parse` makes of it. The client connects at the first `next()` and
  * is closed by `break`, an error downstream, `return()` and an abort.
  *
- * Back pressure: up to `highWaterMark` messages wait for the pipeline; while the buffer is
- * full the client stops reading from the socket, so the broker holds the rest back (with
- * QoS 1/2 it stops sending once its in-flight window is used up, and queues them for the
- * session). A QoS 1/2 message is acknowledged when it enters the buffer, so a crash loses at
- * most `highWaterMark + 1` acknowledged messages; a message never acknowledged is delivered
- * again when a persistent session (`clean: false` and a fixed `clientId`) reconnects.
+ * Back pressure: up to `highWaterMark` messages wait for the pipeline, acknowledged; one
+ * more waits unacknowledged, and while it does the client reads nothing more from the socket,
+ * so the broker holds the rest back (with QoS 1/2 it stops sending once its in-flight window
+ * is used up, and queues them for the session). So a crash loses at most `highWaterMark`
+ * acknowledged messages besides the one the pipeline is working on (none with
+ * `highWaterMark: 0`); a message never acknowledged is delivered again when a persistent
+ * session (`clean: false` and a fixed `clientId`) reconnects. A pipeline that holds the
+ * client back for longer than about 1.5 × `keepalive` (default 60 s) makes it reconnect.
  *
  * When the broker goes away, mqtt.js reconnects every `reconnectPeriod` (default here
  * 1000 ms) and subscribes again if the session was lost; connection errors meanwhile go to
