@@ -90,7 +90,7 @@ test('toMqtt publishes strings and bytes as they are, other values as JSON, to a
   )
 })
 
-test('toMqtt rejects undefined and functions, naming the value', async () => {
+test('toMqtt rejects undefined, naming it', async () => {
   await assert.rejects(pipe([undefined], toMqtt(broker.url, freshTopic('bad'))), /toMqtt: cannot publish undefined/)
 })
 
@@ -310,4 +310,43 @@ test('fromMqtt: building it connects nothing; an aborted signal fails the first 
   ac.abort(new Error('early'))
   await assert.rejects(pipe(fromMqtt(broker.url, 'x', { signal: ac.signal }), toArray()), /early/)
   assert.ok(source)
+})
+
+test('fromMqtt: messages not taken when the stream stops are not acknowledged: the session gets them again', async () => {
+  const a = await startAedes(0)
+  const session = { qos: 1, clientId: `streamz-resume-${process.pid}`, clean: false, highWaterMark: 0 } as const
+  try {
+    let subscribed = false
+    const first = pipe(
+      fromMqtt(a.url, 'resume', { ...session, onSubscribe: () => (subscribed = true) }),
+      map((m: MqttMessage) => m.payload.toString()),
+      slice(0, 2),
+      toArray(),
+    )
+    await within(
+      until(() => subscribed, 'the subscription'),
+      'the subscription',
+    )
+    const N = 20
+    await pipe(
+      Array.from({ length: N }, (_, i) => String(i)),
+      toMqtt(a.url, 'resume', { qos: 1 }),
+    )
+    assert.deepEqual(await within(first, 'the first two'), ['0', '1'])
+    const rest = await within(
+      pipe(
+        fromMqtt(a.url, 'resume', session),
+        map((m: MqttMessage) => m.payload.toString()),
+        slice(0, N - 2),
+        toArray(),
+      ),
+      'the rest',
+    )
+    assert.deepEqual(
+      rest,
+      Array.from({ length: N - 2 }, (_, i) => String(i + 2)),
+    )
+  } finally {
+    await a.stop()
+  }
 })

@@ -95,8 +95,10 @@ class MqttSource<P> implements AsyncIterator<MqttMessage<P>> {
     const client = connect(this.url, { reconnectPeriod: 1000, ...this.clientOptions, manualConnect: false })
     this.client = client
     client.handleMessage = (_packet, callback) => {
-      // 'message' was emitted just before: hold the broker back while the buffer is full
-      if (this.closed || this.q.length <= this.hwm) callback()
+      // 'message' was emitted just before: hold the broker back while the buffer is full;
+      // once closing, acknowledge nothing more (a persistent session gets it again)
+      if (this.closed) return
+      if (this.q.length <= this.hwm) callback()
       else this.held = callback
     }
     client.on('message', (topic, payload, packet) => this.receive(topic, payload, packet))
@@ -198,7 +200,7 @@ class MqttSource<P> implements AsyncIterator<MqttMessage<P>> {
         : new Promise<void>((resolve) => {
             client.removeAllListeners('message')
             client.on('error', () => undefined)
-            client.end(true, {}, () => resolve())
+            client.end(false, {}, () => resolve())
           })
     return this.closing
   }
