@@ -138,7 +138,7 @@ test('fromWebsocket with path: other paths get 404, and toWebsocket there fails 
   }
 })
 
-test('fromWebsocket: back pressure: a slow pipeline pauses reading, the buffer stays bounded, the client waits', async () => {
+test('fromWebsocket: back pressure: a slow pipeline pauses reading, the buffer stays bounded, the client waits', async (t) => {
   const { source, it, first, url } = await listening({ highWaterMark: 8 })
   try {
     const ws = await openClient(url)
@@ -156,6 +156,9 @@ test('fromWebsocket: back pressure: a slow pipeline pauses reading, the buffer s
     const buffered = source.buffered
     assert.ok(buffered <= 8 + 2, `${buffered} messages buffered (highWaterMark 8, plus what one read holds)`)
     assert.ok(ws.bufferedAmount > 10 * chunk.length, `the client holds ${ws.bufferedAmount} bytes`)
+    t.diagnostic(
+      `server buffered ${buffered} messages; client bufferedAmount ${ws.bufferedAmount} bytes of ${N * chunk.length} sent`,
+    )
     // taking them lets the rest through, in order
     const rest = await take(it, N - 1)
     assert.deepEqual(
