@@ -1,6 +1,10 @@
 /** Brokers for the MQTT tests: the local Mosquitto when it answers, else an embedded aedes. */
-import { createServer, connect as netConnect, type Server, type Socket } from 'node:net'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Aedes, type AedesOptions } from 'aedes'
 
 export interface TestBroker {
@@ -89,5 +93,79 @@ export async function until(cond: () => boolean, what: string, ms = 5000): Promi
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise<void>((r) => setTimeout(r, 5))
+  }
+}
+
+/** A reason to skip the tests that run their own Mosquitto, or false (never under CI: they must run there). */
+export function mosquittoSkip(): string | false {
+  if (process.env.CI === 'true') return false
+  return spawnSync('mosquitto', ['-h']).error === undefined ? false : 'mosquitto is not installed'
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1')
+  await once(s, 'listening')
+  const port = (s.address() as { port: number }).port
+  await new Promise<void>((resolve) => s.close(() => resolve()))
+  return port
+}
+
+/**
+ * A Mosquitto process of the test's own on a free port, with persistence in a temporary
+ * directory, so that it can be stopped (SIGTERM: it saves its sessions) and started again.
+ * `extra` lines go into its configuration; `files` are written next to it first.
+ */
+export async function startMosquitto(
+  extra: (dir: string) => string[] = () => [],
+  files: Record<string, string> = {},
+): Promise<{ url: string; dir: string; start(): Promise<void>; stop(): Promise<void>; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'streamz-mosquitto-'))
+  await chmod(dir, 0o777) // run as root, mosquitto drops to its own user, which must write here
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o644 })
+  const port = await freePort()
+  const conf = join(dir, 'mosquitto.conf')
+  await writeFile(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      'autosave_interval 0',
+      ...extra(dir),
+      '',
+    ].join('\n'),
+  )
+  let proc: ChildProcess | undefined
+  let log = ''
+  const start = async (): Promise<void> => {
+    const p = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
+    proc = p
+    p.stderr?.on('data', (d: Buffer) => (log += d.toString()))
+    p.on('error', (e) => (log += e.message))
+    const deadline = Date.now() + 5000
+    while (!(await reachable('127.0.0.1', port))) {
+      if (p.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start: ${log}`)
+      await new Promise<void>((r) => setTimeout(r, 20))
+    }
+  }
+  const stop = async (): Promise<void> => {
+    const p = proc
+    proc = undefined
+    if (p === undefined || p.exitCode !== null) return
+    const exited = once(p, 'exit')
+    p.kill('SIGTERM')
+    await exited
+  }
+  await start()
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    dir,
+    start,
+    stop,
+    async close() {
+      await stop()
+      await rm(dir, { recursive: true, force: true })
+    },
   }
 }

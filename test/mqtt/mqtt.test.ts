@@ -6,7 +6,16 @@ import { pipe } from '../../src/pipe/pipe.js'
 import { map } from '../../src/operators/map.js'
 import { slice } from '../../src/operators/slice.js'
 import { toArray } from '../../src/operators/to-array.js'
-import { freshTopic, startAedes, testBroker, until, within, type TestBroker } from './broker.js'
+import {
+  freshTopic,
+  mosquittoSkip,
+  startAedes,
+  startMosquitto,
+  testBroker,
+  until,
+  within,
+  type TestBroker,
+} from './broker.js'
 
 let broker: TestBroker
 before(async () => {
@@ -350,3 +359,25 @@ test('fromMqtt: messages not taken when the stream stops are not acknowledged: t
     await a.stop()
   }
 })
+
+test(
+  'toMqtt: a publication the broker refuses (MQTT 5 reason code) rejects, naming the topic',
+  { skip: mosquittoSkip() },
+  async () => {
+    const m = await startMosquitto((dir) => [`acl_file ${dir}/acl`], { acl: 'topic readwrite open/#\n' })
+    try {
+      await assert.rejects(
+        within(
+          pipe(
+            ['fine', 'refused'],
+            toMqtt(m.url, (x: string) => (x === 'fine' ? 'open/a' : 'closed/b'), { qos: 1, protocolVersion: 5 }),
+          ),
+          'the refusal',
+        ),
+        (e: Error) => e.message === `toMqtt: ${m.url}: publishing to "closed/b" failed: Publish error: Not authorized`,
+      )
+    } finally {
+      await m.close()
+    }
+  },
+)

@@ -1,14 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { connectAsync } from 'mqtt'
 import { fromMqtt, type MqttMessage } from '../../src/sources/mqtt/index.js'
-import { reachable, startAedes, until, within } from './broker.js'
+import { mosquittoSkip, startAedes, startMosquitto, until, within } from './broker.js'
 
 function value(r: IteratorResult<MqttMessage>): number {
   if (r.done === true) assert.fail('the stream ended')
@@ -102,67 +96,19 @@ test('fromMqtt: QoS 1 messages are not lost across a broker restart in the middl
   }
 })
 
-function hasMosquitto(): boolean {
-  return spawnSync('mosquitto', ['-h']).error === undefined
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1')
-  await once(s, 'listening')
-  const port = (s.address() as { port: number }).port
-  await new Promise<void>((resolve) => s.close(() => resolve()))
-  return port
-}
-
 // The same with a Mosquitto process of its own (persistence on disk), stopped with SIGTERM
 // (it saves its sessions) and started again. Skipped where mosquitto is not installed, except
 // under CI, where it must run.
 test(
   'fromMqtt: QoS 1 messages are not lost across a Mosquitto restart in the middle of a stream',
-  { skip: !hasMosquitto() && process.env.CI !== 'true' ? 'mosquitto is not installed' : false },
+  { skip: mosquittoSkip() },
   async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'streamz-mosquitto-'))
-    await chmod(dir, 0o777) // run as root, mosquitto drops to its own user, which must write here
-    const port = await freePort()
-    const conf = join(dir, 'mosquitto.conf')
-    await writeFile(
-      conf,
-      [
-        `listener ${port} 127.0.0.1`,
-        'allow_anonymous true',
-        'persistence true',
-        `persistence_location ${dir}/`,
-        'autosave_interval 0',
-        '',
-      ].join('\n'),
-    )
-    let proc: ChildProcess | undefined
-    let log = ''
-    const start = async (): Promise<void> => {
-      const p = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
-      proc = p
-      p.stderr?.on('data', (d: Buffer) => (log += d.toString()))
-      const deadline = Date.now() + 5000
-      while (!(await reachable('127.0.0.1', port))) {
-        if (p.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start:\n${log}`)
-        await new Promise<void>((r) => setTimeout(r, 20))
-      }
-    }
-    const stop = async (): Promise<void> => {
-      const p = proc
-      proc = undefined
-      if (p === undefined || p.exitCode !== null) return
-      const exited = once(p, 'exit')
-      p.kill('SIGTERM')
-      await exited
-    }
+    const m = await startMosquitto()
     try {
-      await start()
-      const { received } = await survivesRestart({ url: `mqtt://127.0.0.1:${port}`, stop, start })
+      const { received } = await survivesRestart({ url: m.url, stop: () => m.stop(), start: () => m.start() })
       t.diagnostic(`${received.length} received for 200 published (${received.length - 200} duplicates)`)
     } finally {
-      await stop()
-      await rm(dir, { recursive: true, force: true })
+      await m.close()
     }
   },
 )
