@@ -381,3 +381,18 @@ test(
     }
   },
 )
+
+test('toMqtt: an abort ends the sink even while the source is silent, and closes the client', async () => {
+  const before = tcpHandles()
+  const ac = new AbortController()
+  const silent = (async function* () {
+    yield 'x'
+    await new Promise(() => undefined) // never yields again
+  })()
+  const done = pipe(silent, toMqtt(broker.url, freshTopic('abort-sink'), { qos: 1, signal: ac.signal }))
+  await new Promise<void>((r) => setTimeout(r, 100))
+  const reason = new Error('stop now')
+  ac.abort(reason)
+  await assert.rejects(within(done, 'the abort'), (e) => e === reason)
+  await until(() => tcpHandles() <= before, 'the client to close')
+})

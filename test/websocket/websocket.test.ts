@@ -439,3 +439,21 @@ test('fromWebsocket and toWebsocket check their arguments', () => {
   )
   assert.throws(() => toWebsocket('ws://x', { reconnect: { retries: -1 } }), /toWebsocket: reconnect.retries must be/)
 })
+
+test('toWebsocket: an abort ends the sink even while the source is silent', async () => {
+  const { it, url } = await listening()
+  try {
+    const ac = new AbortController()
+    const silent = (async function* () {
+      yield 'x'
+      await new Promise(() => undefined) // never yields again
+    })()
+    const done = pipe(silent, toWebsocket(url, { signal: ac.signal }))
+    await new Promise<void>((r) => setTimeout(r, 50))
+    const reason = new Error('stop now')
+    ac.abort(reason)
+    await assert.rejects(within(done, 'the abort'), (e) => e === reason)
+  } finally {
+    await it.return?.()
+  }
+})

@@ -1,6 +1,7 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt'
 import type { Sink } from '../../pipe/types.js'
 import { drive } from '../../pipe/flow.js'
+import { abortable } from '../../internal/abort.js'
 import { checkObject, checkSignal, fail, show } from '../../internal/check.js'
 
 /** Options for {@link toMqtt}: these plus every mqtt.js client option (`clientId`, `username`, ...). */
@@ -90,7 +91,7 @@ export function toMqtt<T>(url: string, topic: string | ((x: T) => string), optio
         if (typeof (err as { code?: unknown }).code === 'number')
           reject?.(new Error(`toMqtt: ${url}: ${err.message}`, { cause: err }))
       })
-      await drive(source, {
+      await drive(abortable(source, signal), {
         push: async (x) => {
           const t = typeof topic === 'function' ? topic(x) : topic
           if (typeof t !== 'string' || t === '')

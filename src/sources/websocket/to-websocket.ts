@@ -1,6 +1,7 @@
 import { WebSocket, type ClientOptions } from 'ws'
 import type { Sink } from '../../pipe/types.js'
 import { drive } from '../../pipe/flow.js'
+import { abortable } from '../../internal/abort.js'
 import { checkInteger, checkObject, checkSignal, fail, show } from '../../internal/check.js'
 import { realClock, type Clock } from '../../internal/clock.js'
 import { toMs } from '../../internal/duration.js'
@@ -153,7 +154,7 @@ export function toWebsocket<T>(url: string, options: ToWebsocketOptions = {}): S
     let ok = false
     try {
       await connection()
-      await drive(source, {
+      await drive(abortable(source, signal), {
         push: async (x) => {
           checkRefused()
           const data = encode(x)
