@@ -457,3 +457,32 @@ test('toWebsocket: an abort ends the sink even while the source is silent', asyn
     await it.return?.()
   }
 })
+
+test('fromWebsocket: a failed handshake gets 400 and goes to onError; plain HTTP gets 426', async () => {
+  const errors: Error[] = []
+  const { it, first, port, url } = await listening({ onError: (e) => errors.push(e) })
+  try {
+    const ask = async (request: string): Promise<string> => {
+      const raw = netConnect({ host: '127.0.0.1', port })
+      await once(raw, 'connect')
+      let reply = ''
+      raw.on('data', (d: Buffer) => (reply += d.toString()))
+      raw.write(request)
+      await within(once(raw, 'close'), 'the reply')
+      return reply
+    }
+    const noKey = await ask('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')
+    assert.match(noKey, /^HTTP\/1\.1 400 Bad Request/)
+    await until(() => errors.length === 1, 'the error report')
+    assert.match(
+      errors[0]!.message,
+      /^fromWebsocket: a failed WebSocket handshake from 127\.0\.0\.1: Missing or invalid Sec-WebSocket-Key header$/,
+    )
+    const plain = await ask('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    assert.match(plain, /^HTTP\/1\.1 426 Upgrade Required/)
+    await pipe(['after'], toWebsocket(url))
+    assert.equal(value(await within(first, 'a message')).data, 'after')
+  } finally {
+    await it.return?.()
+  }
+})

@@ -40,7 +40,7 @@ export interface FromWebsocketOptions {
    * stops reading from every client. Default 16.
    */
   highWaterMark?: number
-  /** How long a connection may take to complete its WebSocket handshake before it is closed. Default 10 s. */
+  /** How long a new connection may stay silent before completing its WebSocket handshake; then it is closed. Default 10 s. */
   handshakeTimeout?: number | string
   /** Called with the address once the server listens: the port, when `port` was 0. */
   onListening?: (address: AddressInfo) => void
