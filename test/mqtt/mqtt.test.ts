@@ -1,5 +1,7 @@
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { connectAsync } from 'mqtt'
 import { fromMqtt, toMqtt, type MqttMessage } from '../../src/sources/mqtt/index.js'
 import { pipe } from '../../src/pipe/pipe.js'
@@ -176,6 +178,7 @@ test('fromMqtt: without onError, a payload parse rejects fails the stream after 
     }))
       seen.push(m.payload)
   })()
+  done.catch(() => undefined) // checked below
   await within(
     until(() => subscribed, 'the subscription'),
     'the subscription',
@@ -395,4 +398,63 @@ test('toMqtt: an abort ends the sink even while the source is silent, and closes
   ac.abort(reason)
   await assert.rejects(within(done, 'the abort'), (e) => e === reason)
   await until(() => tcpHandles() <= before, 'the client to close')
+})
+
+test('fromMqtt: a failed parse without onError ends the stream there; the messages after it are not acknowledged', async () => {
+  const a = await startAedes(0)
+  const session = { qos: 1, clientId: `streamz-poison-${process.pid}`, clean: false } as const
+  const parse = (payload: Buffer): number => {
+    const n = Number(payload.toString())
+    if (Number.isNaN(n)) throw new Error('not a number')
+    return n
+  }
+  try {
+    let subscribed = false
+    const seen: number[] = []
+    const first = (async () => {
+      for await (const m of fromMqtt(a.url, 'poison', { ...session, parse, onSubscribe: () => (subscribed = true) }))
+        seen.push(m.payload)
+    })()
+    first.catch(() => undefined) // checked below
+    await within(
+      until(() => subscribed, 'the subscription'),
+      'the subscription',
+    )
+    await pipe(['1', '2', 'oops', '3', '4'], toMqtt(a.url, 'poison', { qos: 1 }))
+    await assert.rejects(within(first, 'the failure'), /parse failed on a message on "poison" \(4 bytes\)/)
+    assert.deepEqual(seen, [1, 2])
+    // the same session again: the failed message was acknowledged, the ones after it were not
+    const rest = await within(
+      pipe(
+        fromMqtt(a.url, 'poison', { ...session, parse }),
+        map((m: MqttMessage<number>) => m.payload),
+        slice(0, 2),
+        toArray(),
+      ),
+      'the rest',
+    )
+    assert.deepEqual(rest, [3, 4])
+  } finally {
+    await a.stop()
+  }
+})
+
+test('fromMqtt and toMqtt: a server that never answers the CONNECT fails after connectTimeout, naming the url', async () => {
+  const sockets = new Set<Socket>()
+  const silent = createServer((s) => sockets.add(s)).listen(0, '127.0.0.1')
+  await once(silent, 'listening')
+  const url = `mqtt://127.0.0.1:${(silent.address() as AddressInfo).port}`
+  try {
+    await assert.rejects(
+      within(pipe(fromMqtt(url, 'x', { connectTimeout: 300 }), toArray()), 'the failure'),
+      new RegExp(`^Error: fromMqtt: ${url}: connack timeout$`),
+    )
+    await assert.rejects(
+      within(pipe(['x'], toMqtt(url, 'x', { connectTimeout: 300 })), 'the failure'),
+      new RegExp(`^Error: toMqtt: ${url}: connack timeout$`),
+    )
+  } finally {
+    for (const s of sockets) s.destroy()
+    await new Promise<void>((resolve) => silent.close(() => resolve()))
+  }
 })

@@ -72,6 +72,11 @@ class MqttSource<P> implements AsyncIterator<MqttMessage<P>> {
   private pending: { resolve: (r: IteratorResult<MqttMessage<P>>) => void; reject: (e: unknown) => void } | undefined
   private connected = false
   private closed = false
+  /**
+   * A payload failed `parse` without `onError`: the stream ends at that message, which is
+   * acknowledged ('failed'); nothing after it is ('acked').
+   */
+  private poison: 'none' | 'failed' | 'acked' = 'none'
   private closing: Promise<void> | undefined
   private failure: { error: unknown } | undefined
   private readonly onAbort = (): void => {
@@ -97,7 +102,11 @@ class MqttSource<P> implements AsyncIterator<MqttMessage<P>> {
     client.handleMessage = (_packet, callback) => {
       // 'message' was emitted just before: hold the broker back while the buffer is full;
       // once closing, acknowledge nothing more (a persistent session gets it again)
-      if (this.closed) return
+      if (this.poison === 'failed') {
+        this.poison = 'acked'
+        return callback()
+      }
+      if (this.closed || this.poison === 'acked') return
       if (this.q.length <= this.hwm) callback()
       else this.held = callback
     }
@@ -122,12 +131,26 @@ class MqttSource<P> implements AsyncIterator<MqttMessage<P>> {
       if (this.closed) return
       if (!this.connected || isRefusal(err))
         this.fail(new Error(`fromMqtt: ${this.url}: ${err.message}`, { cause: err }))
-      else this.onError?.(new Error(`fromMqtt: ${this.url}: ${err.message} (reconnecting)`, { cause: err }))
+      else this.report(new Error(`fromMqtt: ${this.url}: ${err.message} (reconnecting)`, { cause: err }))
+    })
+    client.on('close', () => {
+      // no CONNACK within connectTimeout (a host that does not answer) closes without an error
+      if (!this.connected && !this.closed)
+        this.fail(new Error(`fromMqtt: ${this.url}: the connection closed before the broker accepted it`))
     })
   }
 
+  /** Pass `e` to `onError`; an `onError` that throws fails the stream. */
+  private report(e: Error): void {
+    try {
+      this.onError?.(e)
+    } catch (thrown) {
+      this.fail(thrown)
+    }
+  }
+
   private receive(topic: string, payload: Buffer, packet: IPublishPacket): void {
-    if (this.closed) return
+    if (this.closed || this.poison !== 'none') return
     let value: P
     if (this.parse === undefined) value = payload as P
     else {
@@ -138,8 +161,11 @@ class MqttSource<P> implements AsyncIterator<MqttMessage<P>> {
           `fromMqtt: parse failed on a message on ${show(topic)} (${payload.length} bytes): ${e instanceof Error ? e.message : String(e)}`,
           { cause: e },
         )
-        if (this.onError !== undefined) this.onError(error)
-        else this.deliver({ error })
+        if (this.onError !== undefined) this.report(error)
+        else {
+          this.poison = 'failed'
+          this.deliver({ error })
+        }
         return
       }
     }

@@ -34,12 +34,16 @@ function connected(client: MqttClient, url: string): Promise<void> {
       off()
       reject(new Error(`toMqtt: ${url}: ${err.message}`, { cause: err }))
     }
+    // no CONNACK within connectTimeout (a host that does not answer) closes without an error
+    const onClose = (): void => onError(new Error('the connection closed before the broker accepted it'))
     const off = (): void => {
       client.off('connect', onConnect)
       client.off('error', onError)
+      client.off('close', onClose)
     }
     client.on('connect', onConnect)
     client.on('error', onError)
+    client.on('close', onClose)
   })
 }
 
