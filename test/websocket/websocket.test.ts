@@ -106,9 +106,9 @@ test('fromWebsocket: an abort rejects the waiting next() with the reason and clo
   ac.abort(reason)
   await assert.rejects(first, (e) => e === reason)
   await within(closed, 'the client to be closed')
-  await until(() => true, '')
-  assert.ok(await portFree(port))
   assert.deepEqual(await it.next(), { value: undefined, done: true })
+  await it.return?.() // resolves once the server has closed
+  assert.ok(await portFree(port))
 })
 
 test('fromWebsocket: a port in use fails the stream, naming it', async () => {
@@ -485,4 +485,20 @@ test('fromWebsocket: a failed handshake gets 400 and goes to onError; plain HTTP
   } finally {
     await it.return?.()
   }
+})
+
+test('fromWebsocket: an onError that throws fails the stream with what it threw, and closes the server', async () => {
+  const boom = new Error('onError gave up')
+  const { it, first, port, url } = await listening({
+    maxPayload: 10,
+    onError: () => {
+      throw boom
+    },
+  })
+  const ws = await openClient(url)
+  ws.send('more than ten bytes')
+  await assert.rejects(within(first, 'the failure'), (e) => e === boom)
+  assert.deepEqual(await it.next(), { value: undefined, done: true })
+  await it.return?.() // resolves once the server has closed
+  assert.ok(await portFree(port))
 })

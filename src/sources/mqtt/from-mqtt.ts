@@ -40,7 +40,8 @@ export interface FromMqttOptions<P = Buffer> extends Omit<IClientOptions, 'manua
   highWaterMark?: number
   /**
    * Turns each payload into the element's `payload`. When it throws, the message is
-   * skipped and the error goes to `onError` (without `onError`, the stream fails at that point).
+   * skipped (and acknowledged) and the error goes to `onError`. Without `onError` the stream
+   * fails at that message, after the ones before it; those after it are not acknowledged.
    */
   parse?: (payload: Buffer, topic: string) => P
   /**

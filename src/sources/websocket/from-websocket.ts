@@ -101,7 +101,15 @@ class WebsocketServerSource implements WebsocketSource {
     private readonly maxPayload: number,
     private readonly handshakeMs: number,
   ) {
-    this.report = opts.onError ?? ((e) => console.warn(e.message))
+    const onError = opts.onError ?? ((e: Error) => console.warn(e.message))
+    // an onError that throws fails the stream (it must not throw inside a socket's event)
+    this.report = (e) => {
+      try {
+        onError(e)
+      } catch (thrown) {
+        this.fail(thrown)
+      }
+    }
   }
 
   address(): AddressInfo | null {
