@@ -502,3 +502,30 @@ test('fromWebsocket: an onError that throws fails the stream with what it threw,
   await it.return?.() // resolves once the server has closed
   assert.ok(await portFree(port))
 })
+
+test('fromWebsocket: back pressure with tiny messages: what waits is bounded by one socket read per client', async (t) => {
+  const { source, it, first, url } = await listening({ highWaterMark: 8 })
+  try {
+    const ws = await openClient(url)
+    const N = 50_000
+    for (let i = 0; i < N; i++) ws.send(String(i))
+    value(await within(first, 'the first message'))
+    await until(() => source.buffered >= 8, 'the buffer to fill')
+    await new Promise<void>((r) => setTimeout(r, 300))
+    const buffered = source.buffered
+    // a client frame is at least 6 bytes (header + mask): one 64 KiB read holds at most ~11,000
+    assert.ok(buffered <= 8 + Math.ceil(65536 / 6), `${buffered} messages buffered`)
+    await new Promise<void>((r) => setTimeout(r, 300))
+    assert.equal(source.buffered, buffered, 'nothing more is read while the pipeline takes nothing')
+    t.diagnostic(`${buffered} messages buffered of ${N} sent (highWaterMark 8)`)
+    const drain = async (): Promise<number> => {
+      let n = 1
+      while (n < N && (await it.next()).done !== true) n++
+      return n
+    }
+    assert.equal(await within(drain(), 'the rest', 20_000), N)
+    ws.close()
+  } finally {
+    await it.return?.()
+  }
+})
