@@ -1,5 +1,8 @@
 /**
- * streamz-ts/mqtt: empty until the Connectors issue lands.
+ * streamz-ts/mqtt: MQTT sources and sinks on mqtt.js (an optional peer dependency).
  * @packageDocumentation
  */
-export {}
+export { fromMqtt } from './from-mqtt.js'
+export type { FromMqttOptions, MqttMessage } from './from-mqtt.js'
+export { toMqtt } from './to-mqtt.js'
+export type { ToMqttOptions } from './to-mqtt.js'
