@@ -7,6 +7,15 @@
  * @packageDocumentation
  */
 export { StreamingFrame } from './frame.js'
+export { toFrame } from './to-frame.js'
+export type { ToFrameOptions, FrameRecord } from './to-frame.js'
+export { FrameSchemaError } from './schema-error.js'
+export { FrameGroupBy } from './groupby.js'
+export { Batch, toBatch } from './batch.js'
+export { periodicFrame, randomFrame } from './periodic.js'
+export type { PeriodicFrameOptions, PeriodicTimes, RandomFrameOptions } from './periodic.js'
+export type { ReductionOptions } from './reductions.js'
+export { col, lit } from './polars.js'
 export { Rolling } from './rolling.js'
 export { Window } from './window.js'
 export type { Aggregation } from './aggregate.js'
