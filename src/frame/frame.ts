@@ -332,7 +332,7 @@ export class StreamingFrame implements AsyncIterable<pl.DataFrame> {
    * sdf.rolling(20).col('x').mean()
    * ```
    */
-  rolling(window: number | string, options?: { on?: string }): Rolling {
+  rolling(window: number | string, options?: ConstructorParameters<typeof Rolling>[2]): Rolling {
     return new Rolling(this, window, options)
   }
 
@@ -343,7 +343,7 @@ export class StreamingFrame implements AsyncIterable<pl.DataFrame> {
    * sdf.window({ n: 100 }).sum()
    * ```
    */
-  window(spec: { n: number } | { value: string | number; on: string }): Window {
+  window(spec: ConstructorParameters<typeof Window>[1]): Window {
     return new Window(this, spec)
   }
 

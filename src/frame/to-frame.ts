@@ -2,7 +2,7 @@ import pl from 'nodejs-polars'
 import { checkIterable, fail, show } from '../internal/check.js'
 import { StreamingFrame } from './frame.js'
 import { FrameSchemaError } from './schema-error.js'
-import { dtypeName, isDataFrame, isFloat, isInteger, schemaOf } from './internal/dtypes.js'
+import { dtypeName, isDataFrame, schemaOf } from './internal/dtypes.js'
 
 /** A record of a JSON-like chunk: column name to value. */
 export type FrameRecord = Readonly<Record<string, unknown>>
@@ -27,10 +27,11 @@ export interface ToFrameOptions {
  * Every chunk is checked against `example`: the same column names (in any order: they are put in the
  * example's order) and the same dtypes. Nothing is coerced: a chunk whose `amount` is `String` where the
  * example says `Float64` is a {@link FrameSchemaError} naming the column and both dtypes (and the missing and
- * extra columns). For record chunks only lossless widenings are made: integers in a float column, integers
- * into another integer width when every value fits, all-null values; a key absent from every record of the
- * chunk is a null column (JSON leaves out nulls); a key the example lacks is an error. Empty chunks are
- * passed on. `options.onError` chooses whether a bad chunk stops the stream (the default) or is skipped.
+ * extra columns). Record chunks are built column by column with the example's dtypes, and every value must
+ * fit as it is: any number in a float column, whole numbers in range in an integer column, strings in a
+ * String column, booleans in a Boolean one, `Date`s in a Datetime one (a string in a Float64 column, 2.5 in
+ * an Int64 or 1000 in an Int8 are errors). An absent key or `undefined` is a null; a key the example lacks
+ * is an error. Empty chunks are passed on. `options.onError` chooses whether a bad chunk stops the stream (the default) or is skipped.
  * @param stream - an AsyncIterable (or Iterable) of DataFrames or arrays of records
  * @param options - `example` (required) and `onError`
  * @example
@@ -73,54 +74,110 @@ export function toFrame(
 
 /** The chunk as a DataFrame in the example's column order, or a FrameSchemaError. @internal */
 export function conform(chunk: unknown, example: pl.DataFrame, i: number): pl.DataFrame {
-  if (isDataFrame(chunk)) return checkSchema(chunk, example, i, false)
+  if (isDataFrame(chunk)) return checkSchema(chunk, example, i)
   if (Array.isArray(chunk)) {
     if (chunk.length === 0) return example
-    return checkSchema(fromRecords(chunk as FrameRecord[], example, i), example, i, true)
+    return fromRecords(chunk as FrameRecord[], example, i)
   }
   throw new TypeError(
     `toFrame: chunk ${i} must be a nodejs-polars DataFrame or an array of records, got ${show(chunk)}`,
   )
 }
 
-function fromRecords(records: FrameRecord[], example: pl.DataFrame, i: number): pl.DataFrame {
-  for (const r of records)
-    if (r === null || typeof r !== 'object' || Array.isArray(r))
-      throw new TypeError(`toFrame: chunk ${i} must hold plain records (objects), got ${show(r)} in it`)
-  try {
-    return pl.readRecords(records as Record<string, unknown>[], { inferSchemaLength: records.length })
-  } catch (err) {
-    throw new FrameSchemaError(
-      `toFrame: chunk ${i} could not be read as records: ${(err as Error).message}`,
-      '',
-      '',
-      '',
-      i,
-    )
-  }
+const INT_RANGE: Record<string, [number, number]> = {
+  Int8: [-128, 127],
+  Int16: [-32768, 32767],
+  Int32: [-2147483648, 2147483647],
+  Int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  UInt8: [0, 255],
+  UInt16: [0, 65535],
+  UInt32: [0, 4294967295],
+  UInt64: [0, Number.MAX_SAFE_INTEGER],
 }
 
-function checkSchema(df: pl.DataFrame, example: pl.DataFrame, i: number, records: boolean): pl.DataFrame {
+/** The dtype a JS value would have on its own, for error messages. */
+function jsType(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? 'Int64' : 'Float64'
+  if (typeof v === 'string') return 'String'
+  if (typeof v === 'boolean') return 'Boolean'
+  if (typeof v === 'bigint') return 'Int64'
+  if (v instanceof Date) return 'Datetime'
+  return Array.isArray(v) ? 'List' : typeof v
+}
+
+/** Does `v` belong in a column of `dtype` as it is (no rounding, parsing or wrapping)? */
+function fits(v: unknown, dtype: pl.DataType): boolean {
+  if (v === null || v === undefined) return true
+  const kind = dtype.variant
+  const range = INT_RANGE[kind]
+  if (range !== undefined) {
+    if (typeof v === 'bigint') return v >= BigInt(range[0]) && v <= BigInt(range[1])
+    return typeof v === 'number' && Number.isInteger(v) && v >= range[0] && v <= range[1]
+  }
+  if (kind === 'Float32' || kind === 'Float64') return typeof v === 'number'
+  if (kind === 'Utf8' || kind === 'String' || kind === 'Categorical') return typeof v === 'string'
+  if (kind === 'Bool') return typeof v === 'boolean'
+  if (kind === 'Datetime' || kind === 'Date') return v instanceof Date
+  return true // nested and other dtypes: Polars builds them from the values
+}
+
+/**
+ * Build a chunk from records column by column with the example's dtypes, checking every value: a value that
+ * does not fit its column (a string in a Float64, 2.5 in an Int64, 1000 in an Int8) is a FrameSchemaError,
+ * as is a key the example lacks. Absent keys are nulls.
+ */
+function fromRecords(records: FrameRecord[], example: pl.DataFrame, i: number): pl.DataFrame {
+  const want = schemaOf(example)
+  const extra = new Set<string>()
+  for (const r of records) {
+    if (r === null || typeof r !== 'object' || Array.isArray(r))
+      throw new TypeError(`toFrame: chunk ${i} must hold plain records (objects), got ${show(r)} in it`)
+    for (const k in r) if (!(k in want)) extra.add(k)
+  }
+  const firstExtra = [...extra][0]
+  if (firstExtra !== undefined) {
+    const r = records.find((x) => firstExtra in x) as FrameRecord
+    throw new FrameSchemaError(
+      `toFrame: chunk ${i} does not match the example: column ${JSON.stringify(firstExtra)} is not in the example; extra columns: ${[...extra].join(', ')}`,
+      firstExtra,
+      'absent',
+      jsType(r[firstExtra]),
+      i,
+      [],
+      [...extra],
+    )
+  }
+  const columns = example.columns.map((c) => {
+    const dtype = want[c] as pl.DataType
+    const values = new Array<unknown>(records.length)
+    for (let j = 0; j < records.length; j++) {
+      const v = (records[j] as FrameRecord)[c]
+      if (!fits(v, dtype))
+        throw new FrameSchemaError(
+          `toFrame: chunk ${i} does not match the example: column ${JSON.stringify(c)} is ${jsType(v)}, expected ${dtypeName(dtype)} (record ${j} has ${show(v)})`,
+          c,
+          dtypeName(dtype),
+          jsType(v),
+          i,
+        )
+      values[j] = v ?? null
+    }
+    return pl.Series(c, values, dtype)
+  })
+  return pl.DataFrame(columns)
+}
+
+function checkSchema(df: pl.DataFrame, example: pl.DataFrame, i: number): pl.DataFrame {
   const want = schemaOf(example)
   const have = schemaOf(df)
   const missing = example.columns.filter((c) => !(c in have))
   const extra = df.columns.filter((c) => !(c in want))
-  const casts: pl.Expr[] = []
   let bad: { column: string; expected: string; actual: string } | undefined
   for (const c of example.columns) {
     const w = want[c] as pl.DataType
     const h = have[c]
-    if (h === undefined) {
-      if (records) casts.push(pl.lit(null).cast(w).alias(c))
-      else bad ??= { column: c, expected: dtypeName(w), actual: 'missing' }
-      continue
-    }
-    if (h.equals(w)) continue
-    if (records && (h.variant === 'Null' || (isInteger(h) && (isFloat(w) || isInteger(w))))) {
-      casts.push(pl.col(c).cast(w, true))
-      continue
-    }
-    bad ??= { column: c, expected: dtypeName(w), actual: dtypeName(h) }
+    if (h === undefined) bad ??= { column: c, expected: dtypeName(w), actual: 'missing' }
+    else if (!h.equals(w)) bad ??= { column: c, expected: dtypeName(w), actual: dtypeName(h) }
   }
   const firstExtra = extra[0]
   if (bad === undefined && firstExtra !== undefined)
@@ -130,8 +187,7 @@ function checkSchema(df: pl.DataFrame, example: pl.DataFrame, i: number, records
     if (bad.actual === 'missing') parts.push(`column ${JSON.stringify(bad.column)} is missing`)
     else if (bad.expected === 'absent') parts.push(`column ${JSON.stringify(bad.column)} is not in the example`)
     else parts.push(`column ${JSON.stringify(bad.column)} is ${bad.actual}, expected ${bad.expected}`)
-    if (missing.length > 0 && bad.actual !== 'missing') parts.push(`missing columns: ${missing.join(', ')}`)
-    else if (missing.length > 1) parts.push(`missing columns: ${missing.join(', ')}`)
+    if (missing.length > 0) parts.push(`missing columns: ${missing.join(', ')}`)
     if (extra.length > 0) parts.push(`extra columns: ${extra.join(', ')}`)
     throw new FrameSchemaError(
       `toFrame: chunk ${i} does not match the example: ${parts.join('; ')}`,
@@ -139,24 +195,10 @@ function checkSchema(df: pl.DataFrame, example: pl.DataFrame, i: number, records
       bad.expected,
       bad.actual,
       i,
-      records ? [] : missing,
+      missing,
       extra,
     )
   }
-  let out = df
-  if (casts.length > 0) {
-    try {
-      out = df.withColumns(...casts)
-    } catch (err) {
-      throw new FrameSchemaError(
-        `toFrame: chunk ${i} does not match the example: ${(err as Error).message}`,
-        '',
-        '',
-        '',
-        i,
-      )
-    }
-  }
-  const same = out.columns.length === example.columns.length && out.columns.every((c, j) => c === example.columns[j])
-  return same ? out : out.select(...example.columns)
+  const same = df.columns.length === example.columns.length && df.columns.every((c, j) => c === example.columns[j])
+  return same ? df : df.select(...example.columns)
 }
