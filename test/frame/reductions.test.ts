@@ -110,7 +110,7 @@ test('running var stays accurate over many chunks with a large offset (merged, n
   const chunks = Array.from({ length: 200 }, (_, i) =>
     pl.DataFrame({ v: [1e9 + i, 1e9 + i + 1, 1e9 + i + 2] }, { schema: { v: pl.Float64 } }),
   )
-  const all: number[] = chunks.flatMap((c) => c.getColumn('v').toArray() as number[])
+  const all: number[] = chunks.flatMap((c) => c.getColumn('v').toArray())
   const mean = all.reduce((a, b) => a + b, 0) / all.length
   const expected = all.reduce((a, b) => a + (b - mean) ** 2, 0) / (all.length - 1)
   let last: unknown

@@ -33,7 +33,7 @@ test('a dtype mismatch is an error naming the column and both dtypes, and stops 
     { schema: { name: pl.String, amount: pl.String, n: pl.Int64 } },
   )
   const it = toFrame([good(1), bad, good(3)], { example })[Symbol.asyncIterator]()
-  assert.equal((await it.next()).value?.height, 1)
+  assert.equal(((await it.next()).value as pl.DataFrame).height, 1)
   await assert.rejects(it.next(), (err: unknown) => {
     assert.ok(err instanceof FrameSchemaError)
     assert.ok(err instanceof TypeError)
@@ -122,7 +122,7 @@ test('arrays of records are built with the example dtypes (ints into floats, abs
     { name: 'a', amount: 1, n: 2 },
     { name: 'b', amount: 2.5, n: null },
   ])
-  assert.deepEqual(dtypes(chunks[0]!), { name: 'String', amount: 'Float64', n: 'Int64' })
+  assert.deepEqual(dtypes(chunks[0]), { name: 'String', amount: 'Float64', n: 'Int64' })
   assert.equal(chunks[1]?.height, 0)
 })
 
