@@ -8,7 +8,13 @@ import type { StreamingFrame } from './frame.js'
 import { toFrame } from './to-frame.js'
 import { isDataFrame } from './internal/dtypes.js'
 
-/** The times {@link periodicFrame} passes to its function. */
+/**
+ * The times {@link periodicFrame} passes to its function.
+ * @example
+ * ```ts
+ * periodicFrame(({ last, now }: PeriodicTimes) => readRowsBetween(last, now), '1s')
+ * ```
+ */
 export interface PeriodicTimes {
   /** When the previous call was made (for the first call: when iteration started). */
   last: Date

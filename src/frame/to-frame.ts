@@ -4,8 +4,14 @@ import { StreamingFrame } from './frame.js'
 import { FrameSchemaError } from './schema-error.js'
 import { dtypeName, isDataFrame, schemaOf } from './internal/dtypes.js'
 
-/** A record of a JSON-like chunk: column name to value. */
-export type FrameRecord = Readonly<Record<string, unknown>>
+/**
+ * A record of a chunk given as an array of records: a plain object of column name to value.
+ * @example
+ * ```ts
+ * const chunk: FrameRecord[] = [{ name: 'Alice', amount: 10 }, { name: 'Bob', amount: 5 }]
+ * ```
+ */
+export type FrameRecord = object
 
 /** Options for {@link toFrame}. */
 export interface ToFrameOptions {
@@ -136,7 +142,7 @@ function fromRecords(records: FrameRecord[], example: pl.DataFrame, i: number): 
   }
   const firstExtra = [...extra][0]
   if (firstExtra !== undefined) {
-    const r = records.find((x) => firstExtra in x) as FrameRecord
+    const r = records.find((x) => firstExtra in x) as Record<string, unknown>
     throw new FrameSchemaError(
       `toFrame: chunk ${i} does not match the example: column ${JSON.stringify(firstExtra)} is not in the example; extra columns: ${[...extra].join(', ')}`,
       firstExtra,
@@ -151,7 +157,7 @@ function fromRecords(records: FrameRecord[], example: pl.DataFrame, i: number): 
     const dtype = want[c] as pl.DataType
     const values = new Array<unknown>(records.length)
     for (let j = 0; j < records.length; j++) {
-      const v = (records[j] as FrameRecord)[c]
+      const v = (records[j] as Record<string, unknown>)[c]
       if (!fits(v, dtype))
         throw new FrameSchemaError(
           `toFrame: chunk ${i} does not match the example: column ${JSON.stringify(c)} is ${jsType(v)}, expected ${dtypeName(dtype)} (record ${j} has ${show(v)})`,

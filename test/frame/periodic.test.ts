@@ -117,14 +117,14 @@ test('randomFrame emits one row per freq since the last chunk, with time, x, y, 
   await clock.advance(500)
   const c1 = (await within(p1, 'first random chunk')).value as pl.DataFrame
   assert.deepEqual(
-    (c1.getColumn('time').toArray() as Date[]).map((d) => d.getTime() - T0),
+    (c1.getColumn('time').toArray() as unknown as Date[]).map((d) => d.getTime() - T0),
     [100, 200, 300, 400, 500],
   )
   const p2 = it.next()
   await clock.advance(500)
   const c2 = (await within(p2, 'second random chunk')).value as pl.DataFrame
   assert.deepEqual(
-    (c2.getColumn('time').toArray() as Date[]).map((d) => d.getTime() - T0),
+    (c2.getColumn('time').toArray() as unknown as Date[]).map((d) => d.getTime() - T0),
     [600, 700, 800, 900, 1000],
   )
   for (const v of c1.getColumn('x').toArray() as number[]) assert.ok(v >= 0 && v < 1)
