@@ -116,15 +116,16 @@ export class Bounds {
     this.#times = axis === undefined ? undefined : new Ring()
   }
 
-  /** Per-row window starts for a chunk (rolling), and the start after it. */
-  rowStarts(df: pl.DataFrame): Float64Array {
+  /** Per-row window starts for a chunk (rolling); null for a window of rows (the last `n` rows). */
+  rowStarts(df: pl.DataFrame): Float64Array | null {
     const h = df.height
-    const starts = new Float64Array(h)
     const base = this.end
     if (this.axis === undefined) {
-      const n = this.n as number
-      for (let i = 0; i < h; i++) starts[i] = Math.max(0, base + i - n + 1)
-    } else {
+      this.end = base + h
+      return null
+    }
+    const starts = new Float64Array(h)
+    {
       const ts = this.#times as Ring
       const t = this.axis.values(df)
       const span = this.axis.span

@@ -20,25 +20,26 @@ export type StatName = 'sum' | 'mean' | 'count' | 'min' | 'max' | 'median' | 'qu
 
 /** Running sum with Neumaier's compensation, so adding and removing values leaves no drift. @internal */
 export class SumKernel implements Kernel {
-  #s = 0
-  #c = 0
+  /** @internal sum and compensation, read and written by {@link ColumnStat}'s fast loop */
+  s = 0
+  c = 0
   constructor(readonly mean: boolean) {}
   add(x: number): void {
-    const s = this.#s
+    const s = this.s
     const t = s + x
-    this.#c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s
-    this.#s = t
+    this.c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s
+    this.s = t
   }
   remove(x: number): void {
     this.add(-x)
   }
   value(nobs: number): number {
-    const v = this.#s + this.#c
+    const v = this.s + this.c
     return this.mean ? (nobs > 0 ? v / nobs : NaN) : v
   }
   reset(): void {
-    this.#s = 0
-    this.#c = 0
+    this.s = 0
+    this.c = 0
   }
 }
 
@@ -368,15 +369,65 @@ export class ColumnStat {
 
   /**
    * Rolling: append `values` (one chunk) and write into `out[i]` the statistic of the window that ends at
-   * row i, which starts at global position `starts[i]`.
+   * row i, which starts at global position `starts[i]` (span windows), or holds the last `n` rows (`starts`
+   * null).
    */
-  roll(values: Float64Array, starts: Float64Array, out: Float64Array): void {
-    const n = values.length
-    for (let i = 0; i < n; i++) {
+  roll(values: Float64Array, starts: Float64Array | null, n: number, out: Float64Array): void {
+    if (this.kernel instanceof SumKernel) {
+      this.#rollSum(this.kernel, values, starts, n, out)
+      return
+    }
+    const h = values.length
+    for (let i = 0; i < h; i++) {
       this.push(values[i] as number)
-      this.evictTo(starts[i] as number)
+      this.evictTo(starts === null ? this.ring.end - n : (starts[i] as number))
       out[i] = this.value()
     }
+  }
+
+  #rollSum(k: SumKernel, values: Float64Array, starts: Float64Array | null, n: number, out: Float64Array): void {
+    const ring = this.ring
+    const h = values.length
+    const { buf, mask } = ring.reserve(h)
+    const minp = this.minPeriods
+    const mean = k.mean
+    let s = k.s
+    let c = k.c
+    let nobs = this.nobs
+    let start = ring.start
+    let end = ring.end
+    for (let i = 0; i < h; i++) {
+      const x = values[i] as number
+      buf[end & mask] = x
+      end++
+      if (x === x) {
+        const t = s + x
+        c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s
+        s = t
+        nobs++
+      }
+      const st = starts === null ? end - n : (starts[i] as number)
+      while (start < st) {
+        const y = -(buf[start & mask] as number)
+        start++
+        if (y === y) {
+          if (--nobs === 0) {
+            s = 0
+            c = 0
+          } else {
+            const t = s + y
+            c += Math.abs(s) >= Math.abs(y) ? s - t + y : y - t + s
+            s = t
+          }
+        }
+      }
+      out[i] = nobs >= minp ? (mean ? (nobs > 0 ? (s + c) / nobs : NaN) : s + c) : NaN
+    }
+    k.s = s
+    k.c = c
+    this.nobs = nobs
+    ring.start = start
+    ring.end = end
   }
 }
 

@@ -39,6 +39,12 @@ export class Ring {
     this.#buf[pos & this.#mask] = v
   }
 
+  /** Make room for `n` more rows without growing in between; the buffer and mask for direct access. */
+  reserve(n: number): { buf: Float64Array; mask: number } {
+    while (this.end - this.start + n > this.#mask + 1) this.#grow()
+    return { buf: this.#buf, mask: this.#mask }
+  }
+
   /** Forget every row before global position `pos`. */
   dropBefore(pos: number): void {
     if (pos > this.start) this.start = Math.min(pos, this.end)

@@ -225,17 +225,20 @@ export class Rolling {
     const example = this.#frame.example.head(0)
     const out = resultExample(op, agg, example)
     const makeBounds = this.#bounds
+    const n = this.#n ?? 0
     async function* rollingAggregateStage(): AsyncGenerator<pl.DataFrame, void, undefined> {
       const bounds = makeBounds()
       const backlog = new Backlog()
       let state = agg.initial(example)
       for await (const chunk of source) {
+        const base = backlog.end
         const starts = bounds.rowStarts(chunk)
         backlog.push(chunk)
         const results: pl.DataFrame[] = []
         for (let i = 0; i < chunk.height; i++) {
           let [s, r] = step(op, 'onNew', agg.onNew(state, chunk.slice(i, 1)))
-          for (const gone of backlog.evictTo(starts[i] as number))
+          const from = starts === null ? Math.max(0, base + i + 1 - n) : (starts[i] as number)
+          for (const gone of backlog.evictTo(from))
             [s, r] = step(op, 'onOld', (agg.onOld as NonNullable<Aggregation<S>['onOld']>).call(agg, s, gone))
           state = s
           results.push(r)
@@ -252,6 +255,7 @@ export class Rolling {
     const on = this.#options.on
     const minPeriods = stat === 'count' ? 0 : this.#minPeriods
     const makeBounds = this.#bounds
+    const n = this.#n ?? 0
     const example = this.#frame.example
     // the output columns, in the frame's order: `on` as it is, the value columns as float64
     const order = example.columns.filter((c) => c === on || columns.includes(c))
@@ -267,7 +271,7 @@ export class Rolling {
         const outs = new Map<string, Float64Array>()
         columns.forEach((c, i) => {
           const out = new Float64Array(chunk.height)
-          ;(stats[i] as ColumnStat).roll(values[i] as Float64Array, starts, out)
+          ;(stats[i] as ColumnStat).roll(values[i] as Float64Array, starts, n, out)
           outs.set(c, out)
         })
         yield frameOf(
