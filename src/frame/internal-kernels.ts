@@ -370,22 +370,23 @@ export class ColumnStat {
   /**
    * Rolling: append `values` (one chunk) and write into `out[i]` the statistic of the window that ends at
    * row i, which starts at global position `starts[i]` (span windows), or holds the last `n` rows (`starts`
-   * null).
+   * null). Returns whether a result is NaN (no result).
    */
-  roll(values: Float64Array, starts: Float64Array | null, n: number, out: Float64Array): void {
-    if (this.kernel instanceof SumKernel) {
-      this.#rollSum(this.kernel, values, starts, n, out)
-      return
-    }
+  roll(values: Float64Array, starts: Float64Array | null, n: number, out: Float64Array): boolean {
+    if (this.kernel instanceof SumKernel) return this.#rollSum(this.kernel, values, starts, n, out)
     const h = values.length
+    let nan = false
     for (let i = 0; i < h; i++) {
       this.push(values[i] as number)
       this.evictTo(starts === null ? this.ring.end - n : (starts[i] as number))
-      out[i] = this.value()
+      const v = this.value()
+      if (v !== v) nan = true
+      out[i] = v
     }
+    return nan
   }
 
-  #rollSum(k: SumKernel, values: Float64Array, starts: Float64Array | null, n: number, out: Float64Array): void {
+  #rollSum(k: SumKernel, values: Float64Array, starts: Float64Array | null, n: number, out: Float64Array): boolean {
     const ring = this.ring
     const h = values.length
     const { buf, mask } = ring.reserve(h)
@@ -396,6 +397,7 @@ export class ColumnStat {
     let nobs = this.nobs
     let start = ring.start
     let end = ring.end
+    let nan = false
     for (let i = 0; i < h; i++) {
       const x = values[i] as number
       buf[end & mask] = x
@@ -421,13 +423,18 @@ export class ColumnStat {
           }
         }
       }
-      out[i] = nobs >= minp ? (mean ? (nobs > 0 ? (s + c) / nobs : NaN) : s + c) : NaN
+      if (nobs >= minp && (nobs > 0 || !mean)) out[i] = mean ? (s + c) / nobs : s + c
+      else {
+        out[i] = NaN
+        nan = true
+      }
     }
     k.s = s
     k.c = c
     this.nobs = nobs
     ring.start = start
     ring.end = end
+    return nan
   }
 }
 

@@ -62,7 +62,8 @@ export function float64Columns(df: pl.DataFrame, names: readonly string[]): Floa
 
 /** One output column: float64 values (NaN becomes null), or a column of a frame passed through. @internal */
 export type OutColumn =
-  { readonly name: string; readonly values: Float64Array } | { readonly name: string; readonly from: pl.DataFrame }
+  | { readonly name: string; readonly values: Float64Array; readonly nan?: boolean }
+  | { readonly name: string; readonly from: pl.DataFrame }
 
 /** A DataFrame of these columns, in this order. @internal */
 export function frameOf(columns: readonly OutColumn[]): pl.DataFrame {
@@ -73,7 +74,7 @@ export function frameOf(columns: readonly OutColumn[]): pl.DataFrame {
       const s = nativeColumn(c.from, c.name)
       return s === undefined || cls === null ? c.from.getColumn(c.name) : { name: c.name, _s: s }
     }
-    if (hasNaN(c.values)) nanCols.push(c.name)
+    if (c.nan ?? hasNaN(c.values)) nanCols.push(c.name)
     return cls === null ? pl.Series(c.name, c.values) : { name: c.name, _s: cls.newFloat64Array(c.name, c.values) }
   })
   const df = pl.DataFrame(parts as pl.Series[])

@@ -265,21 +265,19 @@ export class Rolling {
     async function* rollingStage(): AsyncGenerator<pl.DataFrame, void, undefined> {
       const bounds = makeBounds()
       const stats = columns.map(() => new ColumnStat(stat, minPeriods, param))
+      const buffers = columns.map(() => new Float64Array(0))
       for await (const chunk of source) {
         const starts = bounds.rowStarts(chunk)
         const values = float64Columns(chunk, columns)
-        const outs = new Map<string, Float64Array>()
+        const outs = new Map<string, OutColumn>()
         columns.forEach((c, i) => {
-          const out = new Float64Array(chunk.height)
-          ;(stats[i] as ColumnStat).roll(values[i] as Float64Array, starts, n, out)
-          outs.set(c, out)
+          // the results are copied into Polars: one buffer per column serves every chunk of its height
+          let out = buffers[i] as Float64Array
+          if (out.length !== chunk.height) buffers[i] = out = new Float64Array(chunk.height)
+          const nan = (stats[i] as ColumnStat).roll(values[i] as Float64Array, starts, n, out)
+          outs.set(c, { name: c, values: out, nan })
         })
-        yield frameOf(
-          order.map((c): OutColumn => {
-            const values = outs.get(c)
-            return values === undefined ? { name: c, from: chunk } : { name: c, values }
-          }),
-        )
+        yield frameOf(order.map((c): OutColumn => outs.get(c) ?? { name: c, from: chunk }))
       }
     }
     return new StreamingFrame({ [Symbol.asyncIterator]: rollingStage }, outExample)
