@@ -6,9 +6,10 @@ emitted in turn), columns name (NAMES distinct strings) and x (float64), through
 
 - groupby-mean: sdf.groupby('name').x.mean()
 - rolling-mean: sdf.rolling(1000).x.mean()
+- rolling-mean with a long window: sdf.rolling(100000).x.mean() (Streamz copies the backlog each chunk)
 
 Each emit is timed on its own (time.perf_counter around source.emit); the first WARMUP emits are not
-counted. Prints {"groupby_ms": [...], "rolling_ms": [...], "versions": {...}} or {"skip": "why"}.
+counted. Prints {"groupby_ms": [...], "rolling_ms": [...], "big_ms": [...], ...} or {"skip": "why"}.
 Usage: /usr/bin/python3 bench/python/frame_bench.py pool.csv [chunks] [rows]
 (pool.csv: the chunks of the pool one after the other, written by the TypeScript side, so that both sides
 work on the same numbers and their results can be compared.)
@@ -34,6 +35,7 @@ CHUNKS = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
 ROWS = int(sys.argv[3]) if len(sys.argv) > 3 else 10_000
 WARMUP = 5
 WINDOW = 1000
+BIG_WINDOW = 100_000
 
 
 def make_pool():
@@ -61,11 +63,14 @@ def run(build, pool):
 pool = make_pool()
 g_times, g_last = run(lambda s: s.groupby('name').x.mean(), pool)
 r_times, r_last = run(lambda s: s.rolling(WINDOW).x.mean(), pool)
+b_times, b_last = run(lambda s: s.rolling(BIG_WINDOW).x.mean(), pool)
 print(json.dumps({
     'groupby_ms': g_times,
     'rolling_ms': r_times,
     'groupby_groups': int(len(g_last)),
     'groupby_first': float(g_last.sort_index().iloc[0]),
     'rolling_last': float(r_last.iloc[-1]),
+    'big_ms': b_times,
+    'big_last': float(b_last.iloc[-1]),
     'versions': {'python': sys.version.split()[0], 'streamz': streamz.__version__, 'pandas': pd.__version__},
 }))
