@@ -67,6 +67,24 @@ export class StreamingFrame implements AsyncIterable<pl.DataFrame> {
     }
   }
 
+  /**
+   * Per chunk, its lazy plan: the pending steps not yet collected, for a stateful step to finish and collect
+   * as one plan with its own work. @internal
+   */
+  plans(): AsyncIterable<pl.LazyDataFrame> {
+    const source = this.#source
+    const steps = this.#steps
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const df of source) {
+          let lf = df.lazy()
+          for (const step of steps) lf = step(lf)
+          yield lf
+        }
+      },
+    }
+  }
+
   /** A frame with one more elementwise step; its example is computed (and the step checked) at once. */
   #then(op: string, step: LazyStep): StreamingFrame {
     let example: pl.DataFrame
@@ -145,7 +163,9 @@ export class StreamingFrame implements AsyncIterable<pl.DataFrame> {
           )
       } else checkExpr('select', `columns[${i}]`, c)
     })
-    return this.#then('select', (lf) => lf.select(...flat))
+    // column names become expressions here, once, not per chunk (nodejs-polars wraps each one it makes)
+    const exprs = flat.map((c) => (typeof c === 'string' ? pl.col(c) : c))
+    return this.#then('select', (lf) => lf.select(...exprs))
   }
 
   /**

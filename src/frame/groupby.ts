@@ -8,8 +8,6 @@ type GroupKind = 'sum' | 'mean' | 'count' | 'size' | 'min' | 'max' | 'var' | 'st
 
 /** A prefix for the state's own column names, so they never meet a user's column. */
 const P = '\u0001'
-/** The suffix of the chunk's columns in the join with the state. */
-const R = '\u0001r'
 
 /**
  * Running groupby-aggregations of a {@link StreamingFrame} (Streamz `sdf.groupby('name').amount.mean()`), made
@@ -205,8 +203,27 @@ function runningGroupBy(
     if (cols.length === 0)
       throw new TypeError(`${op}: the frame has no ${kind === 'count' ? '' : 'numeric '}non-key columns`)
   }
+  return runningAggregate(frame, keys, cols, kind, ddof)
+}
 
-  // the per-group statistics this aggregation needs, per column
+/**
+ * A running aggregation of `cols` per group of `keys`, or over the whole stream when `keys` is empty (then
+ * one row per chunk; `size` counts elements, rows × columns, as pandas does). @internal
+ */
+export function runningAggregate(
+  frame: StreamingFrame,
+  keys: readonly string[],
+  cols: readonly string[],
+  kind: GroupKind,
+  ddof: number,
+): StreamingFrame {
+  const ex = frame.example
+  // The state: one row per group with the statistics the aggregation needs (per column i: n = count,
+  // s = sum, m = mean, q = sum of squared deviations from the mean, lo / hi = min / max; len = rows),
+  // plus the output columns computed from them. Each chunk is grouped into the same statistics, stacked
+  // under the state and grouped again, which merges them (Chan et al.'s formula for m and q, generalised to
+  // several parts: q = Σ q_i + Σ n_i (m_i - m)²): one lazy plan and one collect per chunk, over
+  // O(chunk + groups) rows.
   const needN = kind === 'mean' || kind === 'count' || kind === 'var' || kind === 'std'
   const needS = kind === 'sum' || kind === 'mean'
   const needVar = kind === 'var' || kind === 'std'
@@ -218,66 +235,67 @@ function runningGroupBy(
   const hi = (i: number): string => `${P}hi${i}`
   const len = `${P}len`
 
-  const aggs: pl.Expr[] = []
-  const merge: pl.Expr[] = []
-  const add = (name: string): pl.Expr =>
-    pl
-      .col(name)
-      .fillNull(0)
-      .plus(pl.col(name + R).fillNull(0))
-      .alias(name)
+  const stats: string[] = [] // the statistic columns, in order
+  const aggs: pl.Expr[] = [] // a chunk's statistics per group
+  const merge: pl.Expr[] = [] // statistics of state and chunk rows merged per group
+  const sum = (name: string): pl.Expr => pl.col(name).sum().alias(name)
   if (kind === 'size') {
+    stats.push(len)
+    // rows, nulls included (a null-ness flag is never null)
     aggs.push(
       pl
-        .col(keys[0] as string)
+        .col(ex.columns[0] as string)
+        .isNull()
         .count()
         .cast(pl.Float64)
         .alias(len),
     )
-    merge.push(add(len))
+    merge.push(sum(len))
   }
   cols.forEach((c, i) => {
     const x = pl.col(c)
     if (needN) {
+      stats.push(n(i))
       aggs.push(x.count().cast(pl.Float64).alias(n(i)))
-      merge.push(add(n(i)))
+      merge.push(sum(n(i)))
     }
     if (needS) {
+      stats.push(s(i))
       aggs.push(x.sum().alias(s(i)))
-      merge.push(add(s(i)))
+      merge.push(sum(s(i)))
     }
     if (needVar) {
+      stats.push(m(i), q(i))
       const xf = x.cast(pl.Float64)
       aggs.push(xf.mean().alias(m(i)), xf.minus(xf.mean()).pow(2).sum().alias(q(i)))
-      const na = pl.col(n(i)).fillNull(0)
-      const nb = pl.col(n(i) + R).fillNull(0)
-      const total = na.plus(nb)
-      const ma = pl.col(m(i))
-      const mb = pl.col(m(i) + R)
-      const delta = mb.minus(ma)
+      const ni = pl.col(n(i))
+      const mi = pl.col(m(i))
+      const total = ni.sum()
+      const mean = ni.mul(mi).sum().div(total)
       merge.push(
+        pl.when(total.gt(0)).then(mean).otherwise(pl.lit(null)).cast(pl.Float64).alias(m(i)),
         pl
-          .when(nb.eq(0))
-          .then(ma)
-          .when(na.eq(0))
-          .then(mb)
-          .otherwise(ma.plus(delta.mul(nb).div(total)))
-          .alias(m(i)),
-        pl
-          .col(q(i))
-          .fillNull(0)
-          .plus(pl.col(q(i) + R).fillNull(0))
-          .plus(delta.mul(delta).mul(na).mul(nb).div(total).fillNull(0))
+          .when(total.gt(0))
+          .then(
+            pl
+              .col(q(i))
+              .sum()
+              .plus(ni.mul(mi.minus(mean).pow(2)).sum()),
+          )
+          .otherwise(pl.lit(0))
+          .cast(pl.Float64)
           .alias(q(i)),
       )
     }
     if (kind === 'min') {
+      stats.push(lo(i))
       aggs.push(x.min().alias(lo(i)))
-      merge.push(pl.minHorizontal([pl.col(lo(i)), pl.col(lo(i) + R)]).alias(lo(i)))
+      merge.push(pl.col(lo(i)).min().alias(lo(i)))
     }
     if (kind === 'max') {
+      stats.push(hi(i))
       aggs.push(x.max().alias(hi(i)))
-      merge.push(pl.maxHorizontal([pl.col(hi(i)), pl.col(hi(i) + R)]).alias(hi(i)))
+      merge.push(pl.col(hi(i)).max().alias(hi(i)))
     }
   })
 
@@ -310,32 +328,45 @@ function runningGroupBy(
       }
     }
   })
-  if (kind === 'size') output.push(pl.col(len).cast(pl.Int64).alias('size'))
+  const outNames = kind === 'size' ? [...keys, 'size'] : [...keys, ...cols]
+  if (kind === 'size')
+    output.push((keys.length === 0 ? pl.col(len).mul(ex.width) : pl.col(len)).cast(pl.Int64).alias('size'))
 
-  const notNull = keys.map((k) => pl.col(k).isNotNull()).reduce((a, b) => a.and(b))
+  // Every expression is built here, once: nodejs-polars wraps each new expression in a large JS object,
+  // which costs more than grouping a 10,000-row chunk. Per chunk only prebuilt expressions are passed on
+  // (as expressions, not column names, which would be wrapped again).
+  const notNull = keys
+    .map((k) => pl.col(k).isNotNull())
+    .reduce<pl.Expr | undefined>((a, b) => a?.and(b) ?? b, undefined)
   const keyExprs = keys.map((k) => pl.col(k))
+  const stateExprs = [...keyExprs, ...stats.map((name) => pl.col(name))]
   const chunkAgg = (lf: pl.LazyDataFrame): pl.LazyDataFrame =>
-    lf
-      .filter(notNull)
-      .groupBy([...keys])
-      .agg(...aggs)
-  const initial = chunkAgg(ex.lazy()).collectSync()
-  const example = initial
-    .lazy()
-    .select(...keyExprs, ...output)
-    .collectSync()
-  const input = frame.chunks(chunkAgg)
+    keys.length === 0
+      ? lf.select(...aggs)
+      : // null keys are dropped from the grouped rows (at most one per chunk), not from the chunk's rows
+        lf
+          .groupBy(keyExprs, false)
+          .agg(...aggs)
+          .filter(notNull as pl.Expr)
+  const step = (state: pl.DataFrame, chunk: pl.LazyDataFrame): pl.LazyDataFrame => {
+    const both = pl.concat([state.lazy().select(...stateExprs), chunkAgg(chunk)])
+    return keys.length === 0
+      ? both.select(...merge).withColumns(...output)
+      : both
+          .groupBy(keyExprs, false)
+          .agg(...merge)
+          .sort(keyExprs)
+          .withColumns(...output)
+  }
+  const initial = step(chunkAgg(ex.lazy()).collectSync(), ex.lazy()).collectSync()
+  const example = initial.select(...outNames).head(0)
+  const plans = frame.plans()
 
   async function* groupByStage(): AsyncGenerator<pl.DataFrame, void, undefined> {
     let state = initial
-    for await (const part of input) {
-      state = state
-        .lazy()
-        .join(part.lazy(), { on: [...keys], how: 'full', coalesce: true, suffix: R })
-        .select(...keyExprs, ...merge)
-        .sort([...keys])
-        .collectSync()
-      yield state.select(...keyExprs, ...output)
+    for await (const chunk of plans) {
+      state = step(state, chunk).collectSync()
+      yield state.select(...outNames)
     }
   }
   return new StreamingFrame({ [Symbol.asyncIterator]: groupByStage }, example)

@@ -60,13 +60,14 @@ export function toFrame(
   if (onError !== 'throw' && onError !== 'skip' && typeof onError !== 'function')
     fail(TypeError, 'toFrame', 'options.onError', "'throw', 'skip' or a function", onError)
   const empty = example.height === 0 ? example : example.head(0)
+  const shape = { names: empty.columns, types: empty.dtypes }
   async function* toFrameStage(): AsyncGenerator<pl.DataFrame, void, undefined> {
     let index = 0
     for await (const chunk of stream) {
       const i = index++
       let df: pl.DataFrame
       try {
-        df = conform(chunk, empty, i)
+        df = conform(chunk, empty, shape, i)
       } catch (err) {
         if (!(err instanceof FrameSchemaError) || onError === 'throw') throw err
         if (typeof onError === 'function') onError(err)
@@ -78,9 +79,29 @@ export function toFrame(
   return new StreamingFrame({ [Symbol.asyncIterator]: toFrameStage }, empty)
 }
 
-/** The chunk as a DataFrame in the example's column order, or a FrameSchemaError. @internal */
-export function conform(chunk: unknown, example: pl.DataFrame, i: number): pl.DataFrame {
-  if (isDataFrame(chunk)) return checkSchema(chunk, example, i)
+/**
+ * The chunk as a DataFrame in the example's column order, or a FrameSchemaError. (Every property read of a
+ * nodejs-polars DataFrame goes through a Proxy that lists the columns natively, so the chunk is read as
+ * little as possible: one `lazy` check, one `columns`, one `dtypes`.) @internal
+ */
+export function conform(
+  chunk: unknown,
+  example: pl.DataFrame,
+  shape: { names: string[]; types: pl.DataType[] },
+  i: number,
+): pl.DataFrame {
+  if (!Array.isArray(chunk) && isFrameLike(chunk)) {
+    const names = chunk.columns
+    const types = chunk.dtypes
+    const want = shape.names
+    const wantTypes = shape.types
+    if (
+      names.length === want.length &&
+      names.every((c, j) => c === want[j] && (types[j] as pl.DataType).equals(wantTypes[j] as pl.DataType))
+    )
+      return chunk
+    return checkSchema(chunk, example, i)
+  }
   if (Array.isArray(chunk)) {
     if (chunk.length === 0) return example
     return fromRecords(chunk as FrameRecord[], example, i)
@@ -171,6 +192,10 @@ function fromRecords(records: FrameRecord[], example: pl.DataFrame, i: number): 
     return pl.Series(c, values, dtype)
   })
   return pl.DataFrame(columns)
+}
+
+function isFrameLike(x: unknown): x is pl.DataFrame {
+  return x !== null && typeof x === 'object' && typeof (x as { lazy?: unknown }).lazy === 'function'
 }
 
 function checkSchema(df: pl.DataFrame, example: pl.DataFrame, i: number): pl.DataFrame {

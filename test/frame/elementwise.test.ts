@@ -14,10 +14,17 @@ const chunk = (i: number) =>
  * filter/select/withColumns called on it (or on a frame it made): the real cost of a chain per chunk.
  */
 function spied(df: pl.DataFrame, counts: { collects: number; eager: number }): pl.DataFrame {
+  // the JS wrappers (not the native objects inside them, which must reach the native calls unwrapped)
   const isLazy = (x: unknown): x is pl.LazyDataFrame =>
-    x !== null && typeof x === 'object' && typeof (x as { collectSync?: unknown }).collectSync === 'function'
+    x !== null &&
+    typeof x === 'object' &&
+    '_ldf' in x &&
+    typeof (x as { collectSync?: unknown }).collectSync === 'function'
   const isFrame = (x: unknown): x is pl.DataFrame =>
-    x !== null && typeof x === 'object' && typeof (x as { lazy?: unknown }).lazy === 'function' && !isLazy(x)
+    x !== null &&
+    typeof x === 'object' &&
+    (x as { _df?: unknown })._df !== undefined &&
+    typeof (x as { lazy?: unknown }).lazy === 'function'
   // the Proxy's own target is an empty object: polars frames are Proxies themselves, whose traps would trip
   // the invariant checks of a Proxy around them
   const wrap = <T extends object>(t: T): T =>
@@ -25,9 +32,10 @@ function spied(df: pl.DataFrame, counts: { collects: number; eager: number }): p
       get(_, p) {
         if (p === 'then') return undefined // not a thenable
         const v: unknown = Reflect.get(t, p)
-        if (typeof v !== 'function') return v
+        if (typeof v !== 'function' || typeof p === 'symbol') return v
         return (...args: unknown[]) => {
-          if (p === 'collect' || p === 'collectSync') counts.collects++
+          // a plan is run by a collect, or handed whole (inner()) to a native op such as concat
+          if (p === 'collect' || p === 'collectSync' || (p === 'inner' && isLazy(t))) counts.collects++
           if (isFrame(t) && (p === 'filter' || p === 'select' || p === 'withColumns' || p === 'withColumn'))
             counts.eager++
           const out: unknown = (v as (...a: unknown[]) => unknown).apply(t, args)

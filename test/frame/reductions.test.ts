@@ -128,3 +128,19 @@ test('bad arguments throw naming the argument', () => {
   assert.throws(() => strings.sum(), /StreamingFrame\.sum: the frame has no numeric columns \(s\)/)
   assert.throws(() => strings.cumsum(), /StreamingFrame\.cumsum: the frame has no numeric columns/)
 })
+
+test('cum* carry over empty and all-null chunks', async () => {
+  const schema = { v: pl.Float64 }
+  const chunks = [
+    pl.DataFrame({ v: [2, 3] }, { schema }),
+    pl.DataFrame({ v: [] }, { schema }),
+    pl.DataFrame({ v: [null] }, { schema }),
+    pl.DataFrame({ v: [1, null, 5] }, { schema }),
+  ]
+  const f = () => toFrame(chunks, { example: chunks[1]! })
+  const values = async (sdf: ReturnType<typeof f>) => (await records(sdf)).map((c) => c.map((r) => r.v))
+  assert.deepEqual(await values(f().cumsum()), [[2, 5], [], [null], [6, null, 11]])
+  assert.deepEqual(await values(f().cumprod()), [[2, 6], [], [null], [6, null, 30]])
+  assert.deepEqual(await values(f().cummin()), [[2, 2], [], [null], [1, null, 1]])
+  assert.deepEqual(await values(f().cummax()), [[2, 3], [], [null], [3, null, 5]])
+})
