@@ -15,6 +15,12 @@ import { WindowGroupBy } from './window-groupby.js'
  * the newest one (the half-open span (newest - value, newest]). `on` is a Datetime column (then `value` is a
  * duration: `'2h'`, `'500ms'` or a number of ms) or a numeric column (a number in its units), sorted
  * ascending across the stream.
+ * @example
+ * ```ts
+ * const lastHundred: WindowSpec = { n: 100 }
+ * const lastTwoHours: WindowSpec = { value: '2h', on: 'time' }
+ * sdf.window(lastTwoHours).sum()
+ * ```
  */
 export type WindowSpec = { readonly n: number } | { readonly value: string | number; readonly on: string }
 
