@@ -99,7 +99,8 @@ export function cumulative(frame: StreamingFrame, kind: CumulativeKind): Streami
         yield example
         continue
       }
-      carry = full.select(...next) as pl.DataFrame
+      const nextCarry: pl.DataFrame = full.lazy().select(...next).collectSync()
+      carry = nextCarry
       yield full.drop(carries)
     }
   }
