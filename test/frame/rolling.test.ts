@@ -288,3 +288,37 @@ test('times that go backwards end the stream with an error naming the column', a
   const sdf = frameOf(chunks, chunks[0]?.head(0) as pl.DataFrame)
   await assert.rejects(collect(sdf.rolling(10, { on: 't' }).sum()), /column "t" must be sorted ascending/)
 })
+
+test('time spans agree with a direct computation over random times (ties, gaps, missing values)', async () => {
+  const data = randomChunks(11, 40, 20)
+  let t = 0
+  let s = 5
+  const times = data.map((x) =>
+    x.map(() => {
+      s = (s * 48271) % 2147483647
+      t += Math.floor((s / 2147483647) * 4) // steps of 0 to 3 ms: ties included
+      return t
+    }),
+  )
+  const flatX = data.flat()
+  const flatT = times.flat()
+  const chunks = data.map((x, i) =>
+    pl.DataFrame([pl.Series('t', times[i] as number[], pl.Int64), pl.Series('x', x, pl.Float64)]),
+  )
+  const sdf = frameOf(chunks, pl.DataFrame([pl.Series('t', [], pl.Int64), pl.Series('x', [], pl.Float64)]))
+  for (const span of [1, 5, 40]) {
+    for (const op of ['sum', 'mean', 'count', 'min', 'max', 'median', 'quantile', 'var', 'std']) {
+      const r = sdf.rolling(span, { on: 't' }).col('x')
+      const out = await collect(op === 'quantile' ? r.quantile(0.8) : r[op as 'sum']())
+      const got = out.flatMap((df) => df.getColumn('x').toArray() as (number | null)[])
+      got.forEach((g, i) => {
+        const ti = flatT[i] as number
+        let from = i
+        while (from > 0 && (flatT[from - 1] as number) > ti - span) from--
+        const e = direct(op, flatX.slice(from, i + 1), 0.8)
+        if (Number.isNaN(e)) assert.equal(g, null, `${op} span=${span} row ${i}`)
+        else assert.ok(Math.abs((g as number) - e) < 1e-9 * Math.max(1, Math.abs(e)), `${op} span=${span} row ${i}`)
+      })
+    }
+  }
+})
