@@ -99,7 +99,10 @@ export function cumulative(frame: StreamingFrame, kind: CumulativeKind): Streami
         yield example
         continue
       }
-      const nextCarry: pl.DataFrame = full.lazy().select(...next).collectSync()
+      const nextCarry: pl.DataFrame = full
+        .lazy()
+        .select(...next)
+        .collectSync()
       carry = nextCarry
       yield full.drop(carries)
     }
