@@ -8,7 +8,8 @@
 //    over 1,000 chunks of 10,000 rows, and rolling(100,000)-mean to show where copying the backlog
 //    costs Streamz (a pool of 20 chunks emitted in turn; both sides read the same
 //    numbers from one CSV and their last results are compared). Python runs in a child process
-//    (`/usr/bin/python3 bench/python/frame_bench.py`); without streamz there it is skipped with one line.
+//    (`/usr/bin/python3 bench/python/frame_bench.py`); without streamz there it is skipped with one line
+//    (on Debian: `apt-get install python3-streamz python3-pandas`).
 //
 // Per-chunk times: each chunk timed on its own (the await of the next result), median reported.
 // Standalone: node --import tsx --expose-gc bench/frame.bench.ts [--json]
