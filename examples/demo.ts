@@ -62,9 +62,6 @@ async function main(): Promise<void> {
   const { durationMs, intervalMs } = options()
   const dir = await mkdtemp(join(tmpdir(), 'streamz-demo-'))
   const stop = new AbortController()
-  const timer = setTimeout(() => {
-    stop.abort(new Error('demo time is up'))
-  }, durationMs)
   console.log(`streamz-ts demo: a CSV file every ${intervalMs} ms into ${dir}, for ${durationMs / 1000} s`)
 
   // the producer: write a file atomically (a dot-file renamed into place), a few times a second
@@ -140,6 +137,11 @@ async function main(): Promise<void> {
     }),
   )
 
+  // the clock starts once everything is set up (building the frame stage loads Polars, which can take a
+  // moment on a busy machine)
+  const timer = setTimeout(() => {
+    stop.abort(new Error('demo time is up'))
+  }, durationMs)
   try {
     const results = await Promise.allSettled([writer, means, alerts, frames])
     // the abort ends every branch with the abort reason: that is the normal way out
