@@ -30,8 +30,8 @@ export const SPEEDUP_TARGET = 5
 const POOL = 20
 const NAMES = 100
 const SCALE_WARM = 100
-const SCALE_TIMED = 200
-const SCALE_ROUNDS = 2
+const SCALE_TIMED = 150
+const SCALE_ROUNDS = 4
 const WINDOWS = [10_000, 1_000_000] as const
 const PYTHON = '/usr/bin/python3'
 
@@ -46,13 +46,17 @@ export interface Timing {
 }
 
 export interface FrameBenchResult {
-  readonly scaling: readonly (Timing & { readonly window: number })[]
+  /** `cpuMs`: CPU time of the process per timed chunk (mean). */
+  readonly scaling: readonly (Timing & { readonly window: number; readonly cpuMs: number })[]
   /** `target`: the row is held to the 5x target (the others are information). */
   readonly compare: readonly {
     readonly name: string
     readonly target: boolean
     readonly ts: Timing
     readonly py?: Timing
+    /** CPU time per chunk (mean) of each side's process. */
+    readonly tsCpu: number
+    readonly pyCpu?: number
   }[]
   readonly pythonSkip?: string
   readonly pythonVersions?: Record<string, string>
@@ -97,11 +101,21 @@ function frameOver(pool: readonly pl.DataFrame[], chunks: number): StreamingFram
 }
 
 /** Time each chunk's result; skip the first `skip`. Returns the times and the last result. */
-async function timeChunks(sdf: StreamingFrame, skip: number): Promise<{ times: number[]; last: pl.DataFrame }> {
+/**
+ * Time each chunk's result; skip the first `skip`. Returns the wall times, the CPU time of the process over
+ * the timed chunks (Polars' threads included; less disturbed than wall time by other work on the machine)
+ * and the last result.
+ */
+async function timeChunks(
+  sdf: StreamingFrame,
+  skip: number,
+): Promise<{ times: number[]; cpuMs: number; last: pl.DataFrame }> {
   const it = sdf.stream[Symbol.asyncIterator]()
   const times: number[] = []
   let last: pl.DataFrame | undefined
+  let cpu0: NodeJS.CpuUsage | undefined
   for (let i = 0; ; i++) {
+    if (i === skip) cpu0 = process.cpuUsage()
     const t0 = performance.now()
     const r = await it.next()
     const dt = performance.now() - t0
@@ -109,8 +123,9 @@ async function timeChunks(sdf: StreamingFrame, skip: number): Promise<{ times: n
     last = r.value
     if (i >= skip) times.push(dt)
   }
-  if (last === undefined) throw new Error('frame bench: no result')
-  return { times, last }
+  if (last === undefined || cpu0 === undefined) throw new Error('frame bench: no result')
+  const d = process.cpuUsage(cpu0)
+  return { times, cpuMs: (d.user + d.system) / 1000, last }
 }
 
 function summarize(name: string, times: readonly number[]): Timing {
@@ -134,6 +149,7 @@ interface PyOut {
   readonly groupby_first?: number
   readonly rolling_last?: number
   readonly big_ms?: number[]
+  readonly cpu_ms?: { readonly groupby: number; readonly rolling: number; readonly big: number }
   readonly big_last?: number
   readonly versions?: Record<string, string>
 }
@@ -167,6 +183,7 @@ export async function runFrameBench(log: (s: string) => void): Promise<FrameBenc
   // 1. window-length scaling, interleaved rounds
   log(`window-length scaling: rolling(w).col('x').mean(), ${String(ROWS)}-row chunks`)
   const per = new Map<number, number[]>(WINDOWS.map((w) => [w, []]))
+  const cpu = new Map<number, number>(WINDOWS.map((w) => [w, 0]))
   for (let round = 0; round < SCALE_ROUNDS; round++) {
     for (const w of WINDOWS) {
       forceGc()
@@ -174,15 +191,17 @@ export async function runFrameBench(log: (s: string) => void): Promise<FrameBenc
         .rolling(w)
         .col('x')
         .mean()
-      const { times } = await timeChunks(sdf, SCALE_WARM)
+      const { times, cpuMs } = await timeChunks(sdf, SCALE_WARM)
       per.get(w)?.push(...times)
+      cpu.set(w, (cpu.get(w) ?? 0) + cpuMs)
       log(
-        `  round ${String(round + 1)} window ${w.toLocaleString('en-US')}: median ${median(times).toFixed(3)} ms/chunk`,
+        `  round ${String(round + 1)} window ${w.toLocaleString('en-US')}: median ${median(times).toFixed(3)} ms/chunk, CPU ${(cpuMs / times.length).toFixed(3)} ms/chunk`,
       )
     }
   }
   const scaling = WINDOWS.map((w) => ({
     window: w,
+    cpuMs: (cpu.get(w) ?? 0) / (SCALE_ROUNDS * SCALE_TIMED),
     ...summarize(`rolling(${w.toLocaleString('en-US')}).mean()`, per.get(w) ?? []),
   }))
 
@@ -248,24 +267,30 @@ export async function runFrameBench(log: (s: string) => void): Promise<FrameBenc
       name: "groupby-mean: groupBy('name').col('x').mean()",
       target: true,
       ts: summarize('streamz-ts', g.times),
+      tsCpu: g.cpuMs / g.times.length,
       ...(py.groupby_ms === undefined ? {} : { py: summarize('Python Streamz', py.groupby_ms) }),
+      ...(py.cpu_ms === undefined ? {} : { pyCpu: py.cpu_ms.groupby }),
     },
     {
       name: "rolling(1000)-mean: rolling(1000).col('x').mean()",
       target: true,
       ts: summarize('streamz-ts', r.times),
+      tsCpu: r.cpuMs / r.times.length,
       ...(py.rolling_ms === undefined ? {} : { py: summarize('Python Streamz', py.rolling_ms) }),
+      ...(py.cpu_ms === undefined ? {} : { pyCpu: py.cpu_ms.rolling }),
     },
     {
       name: 'rolling(100,000)-mean (information: a long window)',
       target: false,
       ts: summarize('streamz-ts', big.times),
+      tsCpu: big.cpuMs / big.times.length,
       ...(py.big_ms === undefined ? {} : { py: summarize('Python Streamz', py.big_ms) }),
+      ...(py.cpu_ms === undefined ? {} : { pyCpu: py.cpu_ms.big }),
     },
   ]
   for (const c of compare)
     log(
-      `  ${c.name}: streamz-ts ${c.ts.ms.toFixed(3)} ms/chunk${c.py === undefined ? '' : `, Python ${c.py.ms.toFixed(3)} ms/chunk, ${(c.py.ms / c.ts.ms).toFixed(1)}x`}`,
+      `  ${c.name}: streamz-ts ${c.ts.ms.toFixed(3)} ms/chunk${c.py === undefined ? '' : `, Python ${c.py.ms.toFixed(3)} ms/chunk, ${(c.py.ms / c.ts.ms).toFixed(1)}x; CPU ${c.tsCpu.toFixed(3)} vs ${(c.pyCpu ?? NaN).toFixed(3)} ms/chunk`}`,
     )
   return {
     scaling,
@@ -282,27 +307,29 @@ const pass = (ok: boolean): string => (ok ? 'PASS' : 'MISS')
 export function frameLines(r: FrameBenchResult): string[] {
   const small = r.scaling[0]
   const out = [
-    `Per-chunk time of \`rolling(w).col('x').mean()\` over ${ROWS.toLocaleString('en-US')}-row chunks (median over ${String(SCALE_ROUNDS * SCALE_TIMED)} chunks in ${String(SCALE_ROUNDS)} interleaved rounds, after ${String(SCALE_WARM)} chunks that fill the large window). Incremental: the window length should not change the cost.`,
+    `Per-chunk time of \`rolling(w).col('x').mean()\` over ${ROWS.toLocaleString('en-US')}-row chunks (median over ${String(SCALE_ROUNDS * SCALE_TIMED)} chunks in ${String(SCALE_ROUNDS)} interleaved rounds, after ${String(SCALE_WARM)} chunks that fill the large window); CPU ms is the process's CPU time over the timed chunks divided by their number (Polars threads included), less disturbed than wall time when the machine is busy. Incremental: the window length should not change the cost.`,
     '',
-    '| window (rows) | median ms / chunk | p10–p90 ms | ratio to the 10,000-row window |',
-    '| ---: | ---: | ---: | ---: |',
+    '| window (rows) | median ms / chunk | p10–p90 ms | CPU ms / chunk | ratio to the 10,000-row window (median) | ratio (CPU) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   for (const s of r.scaling)
     out.push(
-      `| ${s.window.toLocaleString('en-US')} | ${f3(s.ms)} | ${f3(s.p10)}–${f3(s.p90)} | ${small === undefined ? '–' : (s.ms / small.ms).toFixed(2)} |`,
+      `| ${s.window.toLocaleString('en-US')} | ${f3(s.ms)} | ${f3(s.p10)}–${f3(s.p90)} | ${f3(s.cpuMs)} | ${small === undefined ? '–' : (s.ms / small.ms).toFixed(2)} | ${small === undefined ? '–' : (s.cpuMs / small.cpuMs).toFixed(2)} |`,
     )
   out.push(
     '',
-    `Against Python Streamz + pandas on this machine, in the same run: ${COMPARE_CHUNKS.toLocaleString('en-US')} chunks of ${ROWS.toLocaleString('en-US')} rows (columns \`name\`, ${String(NAMES)} distinct strings, and \`x\`, float64; a pool of ${String(POOL)} chunks emitted in turn; both sides read the same numbers and their last results are checked to agree). Per-chunk median (mean in brackets); target: streamz-ts at least ${String(SPEEDUP_TARGET)}x faster.${r.pythonVersions === undefined ? '' : ` Python ${r.pythonVersions.python ?? '?'}, Streamz ${r.pythonVersions.streamz ?? '?'}, pandas ${r.pythonVersions.pandas ?? '?'}.`}`,
+    `Against Python Streamz + pandas on this machine, in the same run: ${COMPARE_CHUNKS.toLocaleString('en-US')} chunks of ${ROWS.toLocaleString('en-US')} rows (columns \`name\`, ${String(NAMES)} distinct strings, and \`x\`, float64; a pool of ${String(POOL)} chunks emitted in turn; both sides read the same numbers and their last results are checked to agree). Per-chunk median wall time (mean in brackets), and CPU time of each process per chunk (Polars' threads included for streamz-ts); target (on the medians): streamz-ts at least ${String(SPEEDUP_TARGET)}x faster.${r.pythonVersions === undefined ? '' : ` Python ${r.pythonVersions.python ?? '?'}, Streamz ${r.pythonVersions.streamz ?? '?'}, pandas ${r.pythonVersions.pandas ?? '?'}.`}`,
     '',
-    '| workload | streamz-ts ms / chunk | Python Streamz ms / chunk | speed-up (medians) | target |',
-    '| --- | ---: | ---: | ---: | :---: |',
+    '| workload | streamz-ts ms / chunk | Python Streamz ms / chunk | speed-up (medians) | target | CPU ms / chunk: streamz-ts / Python | speed-up (CPU) |',
+    '| --- | ---: | ---: | ---: | :---: | ---: | ---: |',
   )
   for (const c of r.compare) {
     const q = c.py === undefined ? undefined : c.py.ms / c.ts.ms
     const target = c.target ? `≥ ${String(SPEEDUP_TARGET)}x: ${pass((q ?? 0) >= SPEEDUP_TARGET)}` : '–'
+    const cpu = c.pyCpu === undefined ? `${f3(c.tsCpu)} / –` : `${f3(c.tsCpu)} / ${f3(c.pyCpu)}`
+    const qc = c.pyCpu === undefined ? '–' : `${(c.pyCpu / c.tsCpu).toFixed(1)}x`
     out.push(
-      `| ${c.name} | ${f3(c.ts.ms)} (${f3(c.ts.mean)}) | ${c.py === undefined ? `skipped: ${r.pythonSkip ?? ''}` : `${f3(c.py.ms)} (${f3(c.py.mean)})`} | ${q === undefined ? '–' : `${q.toFixed(1)}x`} | ${q === undefined ? '–' : target} |`,
+      `| ${c.name} | ${f3(c.ts.ms)} (${f3(c.ts.mean)}) | ${c.py === undefined ? `skipped: ${r.pythonSkip ?? ''}` : `${f3(c.py.ms)} (${f3(c.py.mean)})`} | ${q === undefined ? '–' : `${q.toFixed(1)}x`} | ${q === undefined ? '–' : target} | ${cpu} | ${qc} |`,
     )
   }
   return out

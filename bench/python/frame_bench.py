@@ -9,7 +9,7 @@ emitted in turn), columns name (NAMES distinct strings) and x (float64), through
 - rolling-mean with a long window: sdf.rolling(100000).x.mean() (Streamz copies the backlog each chunk)
 
 Each emit is timed on its own (time.perf_counter around source.emit); the first WARMUP emits are not
-counted. Prints {"groupby_ms": [...], "rolling_ms": [...], "big_ms": [...], ...} or {"skip": "why"}.
+counted. cpu_ms: the process's CPU time over the timed emits, per emit. Prints {"groupby_ms": [...], "rolling_ms": [...], "big_ms": [...], ...} or {"skip": "why"}.
 Usage: /usr/bin/python3 bench/python/frame_bench.py pool.csv [chunks] [rows]
 (pool.csv: the chunks of the pool one after the other, written by the TypeScript side, so that both sides
 work on the same numbers and their results can be compared.)
@@ -50,22 +50,27 @@ def run(build, pool):
     last = []
     build(sdf).stream.sink(lambda r: last.append(r) if len(last) == 0 else last.__setitem__(0, r))
     times = []
+    cpu0 = None
     for i in range(CHUNKS + WARMUP):
+        if i == WARMUP:
+            cpu0 = time.process_time()
         df = pool[i % len(pool)]
         t0 = time.perf_counter()
         source.emit(df)
         dt = time.perf_counter() - t0
         if i >= WARMUP:
             times.append(dt * 1000)
-    return times, last[0]
+    cpu_ms = (time.process_time() - cpu0) * 1000 / CHUNKS
+    return times, last[0], cpu_ms
 
 
 pool = make_pool()
-g_times, g_last = run(lambda s: s.groupby('name').x.mean(), pool)
-r_times, r_last = run(lambda s: s.rolling(WINDOW).x.mean(), pool)
-b_times, b_last = run(lambda s: s.rolling(BIG_WINDOW).x.mean(), pool)
+g_times, g_last, g_cpu = run(lambda s: s.groupby('name').x.mean(), pool)
+r_times, r_last, r_cpu = run(lambda s: s.rolling(WINDOW).x.mean(), pool)
+b_times, b_last, b_cpu = run(lambda s: s.rolling(BIG_WINDOW).x.mean(), pool)
 print(json.dumps({
     'groupby_ms': g_times,
+    'cpu_ms': {'groupby': g_cpu, 'rolling': r_cpu, 'big': b_cpu},
     'rolling_ms': r_times,
     'groupby_groups': int(len(g_last)),
     'groupby_first': float(g_last.sort_index().iloc[0]),
