@@ -142,3 +142,21 @@ test('bad arguments throw naming the argument and value', () => {
     /FrameGroupBy\.var: options\.ddof must be a non-negative integer, got -2/,
   )
 })
+
+test('stopping early closes the source', async () => {
+  let closed = false
+  const chunks = parityFrames()
+  async function* source() {
+    try {
+      for (;;) yield* chunks
+    } finally {
+      closed = true
+    }
+  }
+  let seen = 0
+  for await (const df of toFrame(source(), { example: parityExample }).groupBy('name').col('x').mean()) {
+    assert.ok(df.height > 0)
+    if (++seen === 2) break
+  }
+  assert.ok(closed)
+})
