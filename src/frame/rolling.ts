@@ -87,15 +87,23 @@ export class Rolling {
 
   /**
    * Aggregate only these columns (Streamz `sdf.rolling(n).x`).
-   * @param names - numeric columns of the frame
+   * @param columns - column names, or arrays of them (`col('x', 'y')` or `col(['x', 'y'])`)
    * @returns a Rolling over those columns
    * @example
    * ```ts
    * sdf.rolling(20).col('x', 'y').mean()
    * ```
    */
-  col(...names: string[]): Rolling {
-    for (const c of names) if (typeof c !== 'string') fail(TypeError, 'rolling.col', 'names', 'column names', c)
+  col(...columns: (string | readonly string[])[]): Rolling {
+    const names = columns.flat()
+    if (names.length === 0 || names.some((c) => typeof c !== 'string'))
+      fail(
+        TypeError,
+        'rolling.col',
+        'columns',
+        'column names (or arrays of them)',
+        columns.length === 0 ? undefined : columns,
+      )
     return new Rolling(this.#frame, this.#window, this.#options, names)
   }
 

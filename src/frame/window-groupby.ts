@@ -62,14 +62,22 @@ export class WindowGroupBy {
 
   /**
    * Aggregate only these columns (Streamz `groupby('name').amount`).
-   * @param names - numeric columns of the frame
+   * @param columns - column names, or arrays of them (`col('x', 'y')` or `col(['x', 'y'])`)
    * @example
    * ```ts
    * sdf.window({ n: 100 }).groupBy('name').col('amount', 'fee').sum()
    * ```
    */
-  col(...names: string[]): WindowGroupBy {
-    for (const c of names) if (typeof c !== 'string') fail(TypeError, 'window.groupBy.col', 'names', 'column names', c)
+  col(...columns: (string | readonly string[])[]): WindowGroupBy {
+    const names = columns.flat()
+    if (names.length === 0 || names.some((c) => typeof c !== 'string'))
+      fail(
+        TypeError,
+        'window.groupBy.col',
+        'columns',
+        'column names (or arrays of them)',
+        columns.length === 0 ? undefined : columns,
+      )
     return new WindowGroupBy(this.#frame, this.#bounds, this.#keys, names)
   }
 

@@ -76,15 +76,23 @@ export class Window {
 
   /**
    * Aggregate only these columns (Streamz `sdf.window(n=100).amount`).
-   * @param names - columns of the frame
+   * @param columns - column names, or arrays of them (`col('x', 'y')` or `col(['x', 'y'])`)
    * @returns a Window over those columns
    * @example
    * ```ts
    * sdf.window({ n: 100 }).col('x', 'y').mean()
    * ```
    */
-  col(...names: string[]): Window {
-    for (const c of names) if (typeof c !== 'string') fail(TypeError, 'window.col', 'names', 'column names', c)
+  col(...columns: (string | readonly string[])[]): Window {
+    const names = columns.flat()
+    if (names.length === 0 || names.some((c) => typeof c !== 'string'))
+      fail(
+        TypeError,
+        'window.col',
+        'columns',
+        'column names (or arrays of them)',
+        columns.length === 0 ? undefined : columns,
+      )
     return new Window(this.#frame, this.#spec, names)
   }
 

@@ -178,3 +178,16 @@ test('argument errors name the argument and the value', () => {
   assert.throws(() => sdf.window({ n: 3 }).apply('f' as never), /fn must be a function/)
   assert.throws(() => sdf.window({ n: 3 }).groupBy([]), /keys must be/)
 })
+
+test("col takes names or arrays of names, as groupBy's col does", async () => {
+  const a = await collect(sdf.window({ n: 3 }).col(['x', 'y']).sum())
+  const b = await collect(sdf.window({ n: 3 }).col('y', 'x').sum())
+  assert.deepEqual(
+    a.map((df) => df.toRecords()),
+    b.map((df) => df.toRecords()),
+  )
+  const r = await collect(sdf.rolling(2).col(['y']).sum())
+  assert.deepEqual(r.at(-1)?.getColumn('y').toArray(), [15, 17, 19, 21])
+  assert.throws(() => sdf.rolling(2).col(), /rolling\.col: columns must be column names/)
+  assert.throws(() => sdf.window({ n: 2 }).groupBy('name').col([]), /window\.groupBy\.col: columns must be/)
+})
