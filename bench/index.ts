@@ -4,6 +4,7 @@
 //   npm run bench               everything; writes docs/benchmarks.md
 //   npm run bench -- W1 W3      only those workloads (W1 W2 W2b W3 W4 W5 mem tee pool); docs untouched
 //   npm run bench -- pool       only the pool bench; replaces its section of docs/benchmarks.md
+//   npm run bench -- frame      only the frame bench (bench/frame.bench.ts); replaces its section likewise
 //   npm run bench -- W3 --impl=streamz-ts,fused    only those implementations (for profiling)
 //   BENCH_MS=600 npm run bench  time budget per implementation and workload (default 1200 ms)
 //   BENCH_SLOW=1 npm run bench  also time ix on W2b (about a minute per run)
@@ -20,10 +21,12 @@ import { WORKLOADS } from './workloads.js'
 import { teeLines, type TeeResult } from './tee.bench.js'
 import { runMemoryCases, type MemOutcome } from './memory.bench.js'
 import { poolLines, type PoolBenchResult } from './pool.bench.js'
+import { frameLines, type FrameBenchResult } from './frame.bench.js'
 
 const MEM_TARGET_MIB = 10
-const ALL = [...WORKLOADS.map((w) => w.id), 'mem', 'tee', 'pool']
+const ALL = [...WORKLOADS.map((w) => w.id), 'mem', 'tee', 'pool', 'frame']
 const POOL_HEADING = '## Pool: worker threads (streamz-ts/pool)'
+const FRAME_HEADING = '## Frames: streaming DataFrames (streamz-ts/frame)'
 
 const args = process.argv.slice(2)
 const write = args.includes('--write')
@@ -180,6 +183,12 @@ async function main(): Promise<void> {
     pool = await runChild<PoolBenchResult>(fileURLToPath(new URL('./pool.bench.ts', import.meta.url)), ['--json'])
   }
 
+  let frame: FrameBenchResult | undefined
+  if (selected.has('frame')) {
+    log('\nframe bench (in a fresh process; Python Streamz in a child of it)')
+    frame = await runChild<FrameBenchResult>(fileURLToPath(new URL('./frame.bench.ts', import.meta.url)), ['--json'])
+  }
+
   const out: string[] = []
   if (done.length > 0) out.push('## Summary: streamz-ts against the fused floor', '', ...summaryTable(done), '')
   for (const d of done) out.push(...workloadTable(d), '')
@@ -196,6 +205,8 @@ async function main(): Promise<void> {
   }
   const poolSection = pool === undefined ? [] : [POOL_HEADING, '', ...poolLines(pool), '']
   out.push(...poolSection)
+  const frameSection = frame === undefined ? [] : [FRAME_HEADING, '', ...frameLines(frame), '']
+  out.push(...frameSection)
   const elapsed = (performance.now() - t0) / 1000
   log(`\n${out.join('\n')}`)
   log(
@@ -207,14 +218,15 @@ async function main(): Promise<void> {
     if (full) {
       writeFileSync(file, doc(out, elapsed))
       log(`\nwrote ${file}`)
-    } else if (selected.size === 1 && pool !== undefined) {
-      // the pool bench alone replaces (or appends) its own section and leaves the rest as it is
+    } else if (selected.size === 1 && (pool !== undefined || frame !== undefined)) {
+      // the pool (or frame) bench alone replaces (or appends) its own section and leaves the rest as it is
+      const [heading, section] = pool !== undefined ? [POOL_HEADING, poolSection] : [FRAME_HEADING, frameSection]
       const text = readFileSync(file, 'utf8')
-      const at = text.indexOf(POOL_HEADING)
-      const end = at < 0 ? -1 : text.indexOf('\n## ', at + POOL_HEADING.length)
+      const at = text.indexOf(heading)
+      const end = at < 0 ? -1 : text.indexOf('\n## ', at + heading.length)
       const head = at < 0 ? `${text.trimEnd()}\n\n` : text.slice(0, at)
-      writeFileSync(file, head + poolSection.join('\n') + (end < 0 ? '' : text.slice(end + 1)))
-      log(`\nwrote the pool section of ${file}`)
+      writeFileSync(file, head + section.join('\n') + (end < 0 ? '' : text.slice(end + 1)))
+      log(`\nwrote the ${pool !== undefined ? 'pool' : 'frame'} section of ${file}`)
     } else log('\n--write ignored: only a full run (no workload or --impl named) rewrites docs/benchmarks.md')
   }
 }
@@ -253,8 +265,8 @@ function doc(body: string[], elapsed: number): string {
     '- Peers are used as their documentation suggests; where a library lacks a piece, the row says what',
     '  stands in for it, or why it is skipped. `@most/core` has no array source in its API, so the bench',
     '  uses the usual `newStream` + `asap` one. ix on W2b is not timed by default (see its row).',
-    '- Run one workload with `npm run bench -- W3` (W1 W2 W2b W3 W4 W5 mem tee pool); only a full run rewrites',
-    '  this file, except `npm run bench -- pool`, which replaces the pool section alone.',
+    '- Run one workload with `npm run bench -- W3` (W1 W2 W2b W3 W4 W5 mem tee pool frame); only a full run rewrites',
+    '  this file, except `npm run bench -- pool` (or `frame`), which replaces that section alone.',
     '  `npm run bench -- W3 --impl=streamz-ts,fused` keeps only those rows (for `node --cpu-prof`).',
     '',
     ...body,

@@ -2,8 +2,9 @@
 //
 // A writer drops a small CSV file (name,amount) into a temporary folder a few times a second. A
 // pipeline watches the folder with files(), parses each new file, and tees the batches into two
-// branches: one keeps a running (sum, count) with accumulate and prints the running mean, the
-// other prints an ALERT for every amount above a threshold. After --duration (default 10s) an
+// branches: one keeps a running (sum, count) with accumulate and prints the running mean, one
+// prints an ALERT for every amount above a threshold, and one turns the rows into Polars frames
+// (streamz-ts/frame) and prints the running mean amount per name. After --duration (default 10s) an
 // AbortSignal stops everything, the folder is removed and the process exits with code 0.
 //
 //   npm start                      # about 10 seconds
@@ -13,7 +14,9 @@ import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
+import pl from 'nodejs-polars'
 import { pipe, files, periodic, map, tee, accumulate, flatten, filter, sink, parseDuration } from '../src/index.js'
+import { toFrame } from '../src/frame/index.js'
 
 interface Row {
   name: string
@@ -59,9 +62,6 @@ async function main(): Promise<void> {
   const { durationMs, intervalMs } = options()
   const dir = await mkdtemp(join(tmpdir(), 'streamz-demo-'))
   const stop = new AbortController()
-  const timer = setTimeout(() => {
-    stop.abort(new Error('demo time is up'))
-  }, durationMs)
   console.log(`streamz-ts demo: a CSV file every ${intervalMs} ms into ${dir}, for ${durationMs / 1000} s`)
 
   // the producer: write a file atomically (a dot-file renamed into place), a few times a second
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       rows: parseCsv(await readFile(path, 'utf8')),
     })),
   )
-  const [forMean, forAlerts] = tee(batches, 2)
+  const [forMean, forAlerts, forFrames] = tee(batches, 3)
 
   const means = pipe(
     forMean,
@@ -115,8 +115,35 @@ async function main(): Promise<void> {
     }),
   )
 
+  // the frame stage: each file's rows become one Polars chunk; a running groupby mean by name
+  const example = pl.DataFrame({ name: [], amount: [] }, { schema: { name: pl.String, amount: pl.Float64 } })
+  const byName = toFrame(
+    pipe(
+      forFrames,
+      map((batch: Batch) => batch.rows),
+    ),
+    { example },
+  )
+    .groupBy('name')
+    .col('amount')
+    .mean()
+  const frames = pipe(
+    byName.stream,
+    sink((df: pl.DataFrame) => {
+      const means = (df.toRecords() as { name: string; amount: number }[]).map(
+        (r) => `${r.name} ${r.amount.toFixed(2)}`,
+      )
+      console.log(`FRAME  mean amount by name: ${means.join(', ')}`)
+    }),
+  )
+
+  // the clock starts once everything is set up (building the frame stage loads Polars, which can take a
+  // moment on a busy machine)
+  const timer = setTimeout(() => {
+    stop.abort(new Error('demo time is up'))
+  }, durationMs)
   try {
-    const results = await Promise.allSettled([writer, means, alerts])
+    const results = await Promise.allSettled([writer, means, alerts, frames])
     // the abort ends every branch with the abort reason: that is the normal way out
     const failure = results.find((r) => r.status === 'rejected' && r.reason !== stop.signal.reason)
     if (failure?.status === 'rejected') throw failure.reason as Error
