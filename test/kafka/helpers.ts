@@ -24,7 +24,7 @@ export async function createTopic(brokers: string, topic: string, partitions: nu
 
 /** Produce `n` records `key = k<i>`, `value = v<i>` (or `values[i]`), in batches of 1000. */
 export async function produce(brokers: string, topic: string, n: number, values?: string[]): Promise<void> {
-  const producer = new Producer({ clientId: 'test-producer', bootstrapBrokers: [brokers], acks: -1 })
+  const producer = new Producer({ clientId: 'test-producer', bootstrapBrokers: [brokers], acks: -1, idempotent: true })
   try {
     for (let i = 0; i < n; i += 1000) {
       const messages = []

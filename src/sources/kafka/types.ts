@@ -20,11 +20,11 @@ export interface KafkaRecord<V = Buffer, K = Buffer> {
   /** the record's timestamp, in ms since the epoch */
   timestamp: number
   /** acknowledge this record (idempotent) */
-  ack(): void
+  ack(this: void): void
 }
 
 /** The records of one partition from one poll of {@link fromKafkaBatched}; `ack()` acks all of them. */
-export type KafkaBatch<V = Buffer, K = Buffer> = KafkaRecord<V, K>[] & { ack(): void }
+export type KafkaBatch<V = Buffer, K = Buffer> = KafkaRecord<V, K>[] & { ack(this: void): void }
 
 /** What an `onError` handler of the Kafka sources receives for a record it could not decode. */
 export interface KafkaDecodeError extends Error {
