@@ -43,13 +43,26 @@ export function fromKafka<V = Buffer, K = Buffer>(
   if (!Array.isArray(list)) fail(TypeError, 'fromKafka', 'topics', 'a topic name or a list of them', topics)
   checkConsumerOptions('fromKafka', list, config)
   return carryAcks(
-    readerIterable('fromKafka', [...list], config, async (reader) => {
-      for (;;) {
-        const m = await reader.read()
-        if (m === null || m === undefined) return null
-        const rec = reader.deliver(m)
-        if (rec !== undefined) return rec
-      }
-    }),
+    readerIterable(
+      'fromKafka',
+      [...list],
+      config,
+      async (reader) => {
+        for (;;) {
+          const m = await reader.read()
+          if (m === null || m === undefined) return null
+          const rec = reader.deliver(m)
+          if (rec !== undefined) return rec
+        }
+      },
+      (reader) => {
+        for (;;) {
+          const m = reader.readNow()
+          if (m === undefined) return undefined
+          const rec = reader.deliver(m)
+          if (rec !== undefined) return rec
+        }
+      },
+    ),
   )
 }

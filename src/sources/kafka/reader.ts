@@ -2,7 +2,8 @@ import { Consumer, type GroupAssignment, type Message, type MessagesStream } fro
 import { ackOf, withAck } from '../../internal/ack.js'
 import { checkFunction, checkInteger, checkObject, checkSignal, fail } from '../../internal/check.js'
 import { toMs } from '../../internal/duration.js'
-import { PartitionRun } from './tracker.js'
+import { DONE, DRIVE, type Drivable, type Step } from '../../pipe/flow.js'
+import { PartitionRun, type Entry } from './tracker.js'
 import type { FromKafkaOptions, KafkaDecodeError, KafkaRecord } from './types.js'
 
 type Raw = Message<Buffer, Buffer, string>
@@ -154,6 +155,14 @@ export class KafkaReader<V, K> {
     for (const k of this.runs.keys()) if (!owned.has(k)) this.runs.delete(k)
   }
 
+  /** A message already fetched, without waiting; undefined when there is none (or not open yet). */
+  readNow(): Raw | undefined {
+    const stream = this.stream
+    if (stream === undefined || this.error !== undefined || this.closing !== undefined) return undefined
+    if (stream.readableLength === 0) return undefined
+    return (stream.read() as Raw | null) ?? undefined
+  }
+
   /**
    * The next raw message, null once the stream has ended, or undefined when `within` ms passed
    * without one. Throws the consumer's error.
@@ -191,15 +200,8 @@ export class KafkaReader<V, K> {
     const current = run
     const entry = run.add(m.offset, m.leaderEpoch)
     this.outstanding++
-    const ack = (): void => {
-      this.outstanding--
-      const moved = current.ack(entry)
-      if (this.outstanding === 0) this.drained?.()
-      if (moved > 0 && this.runs.get(key) === current) {
-        this.sinceCommit += moved
-        if (this.sinceCommit >= this.commitEvery) void this.commit()
-      }
-    }
+    // bound rather than a closure: one of these per record
+    const ack: () => void = this.ackEntry.bind(this, key, current, entry)
     const rec = {
       topic: m.topic,
       partition: m.partition,
@@ -240,6 +242,16 @@ export class KafkaReader<V, K> {
       return undefined
     }
     return rec
+  }
+
+  private ackEntry(key: string, run: PartitionRun, entry: Entry): void {
+    this.outstanding--
+    const moved = run.ack(entry)
+    if (this.outstanding === 0) this.drained?.()
+    if (moved > 0 && this.runs.get(key) === run) {
+      this.sinceCommit += moved
+      if (this.sinceCommit >= this.commitEvery) void this.commit()
+    }
   }
 
   /** Commit every partition's acknowledged offset; a commit already running is followed by another. */
@@ -319,7 +331,7 @@ export class KafkaReader<V, K> {
   }
 }
 
-const DONE: IteratorResult<never> = { done: true, value: undefined }
+const DONE_RESULT: IteratorResult<never> = { done: true, value: undefined }
 const noop = (): void => undefined
 
 /**
@@ -335,10 +347,50 @@ export function readerIterable<T, V, K>(
   topics: string[],
   options: FromKafkaOptions<V, K>,
   take: (reader: KafkaReader<V, K>) => Promise<T | null>,
-): AsyncIterable<T> {
+  takeNow?: (reader: KafkaReader<V, K>) => T | undefined,
+): Drivable<T> {
   const drainMs = toMs(op, 'config.drainTimeout', options.drainTimeout ?? 5000)
   const signal = options.signal
   return {
+    // Driven by a built-in sink (or toKafka): records already fetched are pushed in a loop,
+    // with no promise per record; the same reader, acks, commits and closing as iterating.
+    async [DRIVE](step: Step<T>): Promise<void> {
+      const reader = new KafkaReader<V, K>(op, topics, options)
+      let stop: ((e: unknown) => void) | undefined
+      const stopped = new Promise<never>((_, reject) => (stop = reject))
+      stopped.catch(noop)
+      const onAbort = (): void => {
+        reader.close(drainMs).catch(noop)
+        stop?.(signal?.reason)
+      }
+      if (signal?.aborted === true) throw signal.reason
+      signal?.addEventListener('abort', onAbort, { once: true })
+      const aborted = (): boolean => signal?.aborted === true
+      try {
+        await Promise.race([reader.open(), stopped])
+        for (;;) {
+          let x: T
+          const now = takeNow?.(reader)
+          if (now !== undefined) x = now
+          else {
+            const y = await Promise.race([take(reader), stopped])
+            if (y === null) break
+            x = y
+          }
+          let r = step.push(x)
+          if (r !== undefined) {
+            if (r !== DONE) r = await Promise.race([r, stopped])
+            if (r === DONE) return
+          }
+        }
+        const r = step.end()
+        if (r !== undefined && r !== DONE) await r
+      } finally {
+        signal?.removeEventListener('abort', onAbort)
+        // aborted: closing (after the drain) goes on in the background, as onAbort started it
+        if (!aborted()) await reader.close(0)
+      }
+    },
     [Symbol.asyncIterator](): AsyncIterator<T> {
       const reader = new KafkaReader<V, K>(op, topics, options)
       let finished = false
@@ -356,7 +408,7 @@ export function readerIterable<T, V, K>(
           finished = true
           signal?.removeEventListener('abort', onAbort)
           await reader.close(0)
-          return DONE
+          return DONE_RESULT
         }
         return { done: false, value: x }
       }
@@ -366,15 +418,28 @@ export function readerIterable<T, V, K>(
             onAbort()
             return Promise.reject(signal.reason as Error)
           }
-          if (finished) return Promise.resolve(DONE)
+          if (finished) return Promise.resolve(DONE_RESULT)
+          if (takeNow !== undefined) {
+            // fast path: a record already fetched (decoding may throw: that goes the slow way)
+            try {
+              const x = takeNow(reader)
+              if (x !== undefined) return Promise.resolve({ done: false, value: x })
+            } catch (e) {
+              finished = true
+              return reader.close(0).then(
+                () => Promise.reject(e as Error),
+                () => Promise.reject(e as Error),
+              )
+            }
+          }
           return new Promise<IteratorResult<T>>((resolve, reject) => {
             const abort = (): void => reject(signal?.reason as Error)
             signal?.addEventListener('abort', abort, { once: true })
-            stopNow = () => resolve(DONE)
+            stopNow = () => resolve(DONE_RESULT)
             step().then(
               (r) => {
                 signal?.removeEventListener('abort', abort)
-                resolve(finished ? DONE : r)
+                resolve(finished ? DONE_RESULT : r)
               },
               (e: unknown) => {
                 signal?.removeEventListener('abort', abort)
@@ -392,7 +457,7 @@ export function readerIterable<T, V, K>(
           stopNow?.()
           signal?.removeEventListener('abort', onAbort)
           await reader.close(0)
-          return DONE
+          return DONE_RESULT
         },
       }
     },

@@ -1,6 +1,7 @@
 import { Producer, type MessageToProduce } from '@platformatic/kafka'
 import { ackOf } from '../../internal/ack.js'
 import { checkFunction, checkInteger, checkObject, fail, show } from '../../internal/check.js'
+import { drive } from '../../pipe/flow.js'
 import type { Sink } from '../../pipe/types.js'
 
 /** One message for {@link toKafka}, when an element is not just the value. */
@@ -116,13 +117,17 @@ export function toKafka<T = unknown>(topic: string, options: ToKafkaOptions): Si
       serializers: { headerKey: (k) => (k === undefined ? undefined : Buffer.from(k)) },
       ...(options.client ?? {}),
     })
-    const it = source[Symbol.asyncIterator]()
     let batch: Out[] = []
     let acksOf: unknown[] = []
     let inflight: Promise<void> | undefined
     let failure: { error: unknown } | undefined
     const failed = (): { error: unknown } | undefined => failure
     let wakeFull: (() => void) | undefined
+    const wake = (): void => {
+      const w = wakeFull
+      wakeFull = undefined
+      w?.()
+    }
     const send = (): void => {
       const msgs = batch
       const items = acksOf
@@ -133,45 +138,42 @@ export function toKafka<T = unknown>(topic: string, options: ToKafkaOptions): Si
           for (const x of items) ackOf(x)?.()
           inflight = undefined
           if (batch.length > 0 && failure === undefined) send()
-          const w = wakeFull
-          wakeFull = undefined
-          w?.()
+          wake()
         },
         (e: unknown) => {
           failure ??= { error: e }
           inflight = undefined
-          const w = wakeFull
-          wakeFull = undefined
-          w?.()
+          wake()
         },
       )
     }
-    let srcDone = false
-    try {
-      for (;;) {
-        if (failure !== undefined) throw failure.error
-        const r = await it.next()
-        if (r.done === true) {
-          srcDone = true
-          break
-        }
-        batch.push(toMessage(r.value))
-        acksOf.push(r.value)
-        if (inflight === undefined) send()
-        else if (batch.length >= batchSize) {
-          // back pressure: wait for the request in flight (which then sends this batch)
-          await new Promise<void>((resolve) => (wakeFull = resolve))
-        }
-      }
-      while (inflight !== undefined || batch.length > 0) {
-        if (failure !== undefined) break
-        if (inflight === undefined) send()
-        await inflight
-      }
+    const check = (): void => {
       const f = failed()
       if (f !== undefined) throw f.error
+    }
+    try {
+      // driven (pushed into) rather than iterated: no promise per element while nothing waits
+      await drive(source, {
+        push(x) {
+          check()
+          batch.push(toMessage(x))
+          acksOf.push(x)
+          if (inflight === undefined) send()
+          else if (batch.length >= batchSize)
+            // back pressure: wait for the request in flight (which then sends this batch)
+            return new Promise<void>((resolve) => (wakeFull = resolve)).then(check)
+          return undefined
+        },
+        async end() {
+          while (inflight !== undefined || batch.length > 0) {
+            check()
+            if (inflight === undefined) send()
+            await inflight
+          }
+          check()
+        },
+      })
     } finally {
-      if (!srcDone) await it.return?.()
       await inflight?.catch(() => undefined)
       await producer.close().catch(() => undefined)
     }

@@ -4,7 +4,7 @@
  */
 
 /** One delivered record of a partition, in delivery order. */
-interface Entry {
+export interface Entry {
   offset: bigint
   acked: boolean
 }
