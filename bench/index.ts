@@ -4,6 +4,7 @@
 //   npm run bench               everything; writes docs/benchmarks.md
 //   npm run bench -- W1 W3      only those workloads (W1 W2 W2b W3 W4 W5 mem tee pool); docs untouched
 //   npm run bench -- pool       only the pool bench; replaces its section of docs/benchmarks.md
+//   npm run bench -- kafka      the Kafka bench (only when named: it starts a broker); docs untouched
 //   npm run bench -- W3 --impl=streamz-ts,fused    only those implementations (for profiling)
 //   BENCH_MS=600 npm run bench  time budget per implementation and workload (default 1200 ms)
 //   BENCH_SLOW=1 npm run bench  also time ix on W2b (about a minute per run)
@@ -20,9 +21,12 @@ import { WORKLOADS } from './workloads.js'
 import { teeLines, type TeeResult } from './tee.bench.js'
 import { runMemoryCases, type MemOutcome } from './memory.bench.js'
 import { poolLines, type PoolBenchResult } from './pool.bench.js'
+import { kafkaLines, type KafkaBenchResult } from './kafka.bench.js'
 
 const MEM_TARGET_MIB = 10
-const ALL = [...WORKLOADS.map((w) => w.id), 'mem', 'tee', 'pool']
+const ALL = [...WORKLOADS.map((w) => w.id), 'mem', 'tee', 'pool', 'kafka']
+// runs only when named: it starts a Kafka broker (bench/kafka.bench.ts)
+const ON_REQUEST = new Set(['kafka'])
 const POOL_HEADING = '## Pool: worker threads (streamz-ts/pool)'
 
 const args = process.argv.slice(2)
@@ -41,7 +45,7 @@ for (const a of picked) {
   selected.add(id)
 }
 const full = selected.size === 0 && onlyImpls === undefined
-if (selected.size === 0) for (const id of ALL) selected.add(id)
+if (selected.size === 0) for (const id of ALL) if (!ON_REQUEST.has(id)) selected.add(id)
 // memory runs belong to W1 and W3: picking one of those runs its memory rows too
 const memIds = new Set([...selected].filter((id) => id === 'W1' || id === 'W3'))
 if (selected.has('mem')) {
@@ -180,6 +184,12 @@ async function main(): Promise<void> {
     pool = await runChild<PoolBenchResult>(fileURLToPath(new URL('./pool.bench.ts', import.meta.url)), ['--json'])
   }
 
+  let kafka: KafkaBenchResult | undefined
+  if (selected.has('kafka')) {
+    log('\nkafka bench (in a fresh process, with its own broker)')
+    kafka = await runChild<KafkaBenchResult>(fileURLToPath(new URL('./kafka.bench.ts', import.meta.url)), ['--json'])
+  }
+
   const out: string[] = []
   if (done.length > 0) out.push('## Summary: streamz-ts against the fused floor', '', ...summaryTable(done), '')
   for (const d of done) out.push(...workloadTable(d), '')
@@ -196,6 +206,8 @@ async function main(): Promise<void> {
   }
   const poolSection = pool === undefined ? [] : [POOL_HEADING, '', ...poolLines(pool), '']
   out.push(...poolSection)
+  if (kafka !== undefined)
+    out.push('## Kafka: consume → map → produce with acks (streamz-ts/kafka)', '', ...kafkaLines(kafka), '')
   const elapsed = (performance.now() - t0) / 1000
   log(`\n${out.join('\n')}`)
   log(
