@@ -30,7 +30,7 @@ const names = files.map((f) => f.slice(0, -'.ts'.length))
 function asShownInDocs(source: string): string {
   return source
     .replaceAll("from '../../src/index.js'", "from 'streamz-ts'")
-    .replace(/from '\.\.\/\.\.\/src\/([a-z-]+)\/index\.js'/g, "from 'streamz-ts/$1'")
+    .replace(/from '\.\.\/\.\.\/src\/(?:sources\/)?([a-z-]+)\/index\.js'/g, "from 'streamz-ts/$1'")
 }
 
 /** Markdown files that may hold examples, and the markers in each. */
