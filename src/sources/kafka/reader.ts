@@ -3,7 +3,7 @@ import { ackOf, withAck } from '../../internal/ack.js'
 import { checkFunction, checkInteger, checkObject, checkSignal, fail } from '../../internal/check.js'
 import { toMs } from '../../internal/duration.js'
 import { DONE, DRIVE, type Drivable, type Step } from '../../pipe/flow.js'
-import { PartitionRun, type Entry } from './tracker.js'
+import { PartitionRun } from './tracker.js'
 import type { FromKafkaOptions, KafkaDecodeError, KafkaRecord } from './types.js'
 
 type Raw = Message<Buffer, Buffer, string>
@@ -152,7 +152,11 @@ export class KafkaReader<V, K> {
     void this.commit()
     const owned = new Set<string>()
     for (const a of p.assignments ?? []) for (const part of a.partitions) owned.add(keyOf(a.topic, part))
-    for (const k of this.runs.keys()) if (!owned.has(k)) this.runs.delete(k)
+    for (const [k, run] of this.runs)
+      if (!owned.has(k)) {
+        run.active = false
+        this.runs.delete(k)
+      }
   }
 
   /** A message already fetched, without waiting; undefined when there is none (or not open yet). */
@@ -188,20 +192,26 @@ export class KafkaReader<V, K> {
     }
   }
 
+  // the run of the partition of the last record delivered: consecutive records mostly share it
+  private lastRun: PartitionRun | undefined
+
   /** Track `m` and turn it into a record; undefined for a record that failed to decode and was handed to `onError`. */
   deliver(m: Raw): KafkaRecord<V, K> | undefined {
-    const key = keyOf(m.topic, m.partition)
-    let run = this.runs.get(key)
+    let run = this.lastRun
+    if (run === undefined || run.partition !== m.partition || run.topic !== m.topic || !run.active) {
+      run = this.runs.get(keyOf(m.topic, m.partition))
+    }
     // a partition seeking back (after a rebalance) starts a new run; the old run's acks no longer count
     if (run === undefined || m.offset <= run.last) {
+      if (run !== undefined) run.active = false
       run = new PartitionRun(m.topic, m.partition)
-      this.runs.set(key, run)
+      this.runs.set(keyOf(m.topic, m.partition), run)
     }
-    const current = run
-    const entry = run.add(m.offset, m.leaderEpoch)
+    this.lastRun = run
+    const seq = run.add(m.offset, m.leaderEpoch)
     this.outstanding++
     // bound rather than a closure: one of these per record
-    const ack: () => void = this.ackEntry.bind(this, key, current, entry)
+    const ack: () => void = this.ackEntry.bind(this, run, seq)
     const rec = {
       topic: m.topic,
       partition: m.partition,
@@ -244,11 +254,11 @@ export class KafkaReader<V, K> {
     return rec
   }
 
-  private ackEntry(key: string, run: PartitionRun, entry: Entry): void {
+  private ackEntry(run: PartitionRun, seq: number): void {
     this.outstanding--
-    const moved = run.ack(entry)
+    const moved = run.ack(seq)
     if (this.outstanding === 0) this.drained?.()
-    if (moved > 0 && this.runs.get(key) === run) {
+    if (moved > 0 && run.active) {
       this.sinceCommit += moved
       if (this.sinceCommit >= this.commitEvery) void this.commit()
     }

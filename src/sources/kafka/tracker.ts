@@ -3,12 +3,6 @@
  * @internal
  */
 
-/** One delivered record of a partition, in delivery order. */
-export interface Entry {
-  offset: bigint
-  acked: boolean
-}
-
 /**
  * The records of one partition handed out in one run (a run restarts when the client seeks the
  * partition back, after a rebalance). Offsets can skip (compaction, transaction markers), so
@@ -28,7 +22,12 @@ export class PartitionRun {
   last = -1n
   /** records handed out and not yet acknowledged */
   outstanding = 0
-  private readonly entries: Entry[] = []
+  /** false once the run is replaced or its partition revoked: its acks no longer commit */
+  active = true
+  // delivered records in order, from sequence number `base`: offsets and ack flags
+  private offsets: bigint[] = []
+  private acked: boolean[] = []
+  private base = 0
   private head = 0
 
   constructor(topic: string, partition: number) {
@@ -36,32 +35,34 @@ export class PartitionRun {
     this.partition = partition
   }
 
-  /** Track a delivered record; returns its entry for {@link ack}. */
-  add(offset: bigint, leaderEpoch: number): Entry {
-    const e: Entry = { offset, acked: false }
-    this.entries.push(e)
+  /** Track a delivered record; returns its sequence number for {@link ack}. */
+  add(offset: bigint, leaderEpoch: number): number {
+    this.offsets.push(offset)
+    this.acked.push(false)
     this.outstanding++
     this.last = offset
     this.leaderEpoch = leaderEpoch
-    return e
+    return this.base + this.offsets.length - 1
   }
 
-  /** Mark `e` acknowledged; returns how many records the commit point moved past. */
-  ack(e: Entry): number {
-    if (e.acked) return 0
-    e.acked = true
+  /** Mark record `seq` acknowledged; returns how many records the commit point moved past. */
+  ack(seq: number): number {
+    const i = seq - this.base
+    const acked = this.acked
+    if (i < this.head || acked[i] !== false) return 0
+    acked[i] = true
     this.outstanding--
-    let moved = 0
-    const es = this.entries
-    while (this.head < es.length) {
-      const h = es[this.head] as Entry
-      if (!h.acked) break
-      this.ready = h.offset + 1n
-      this.head++
-      moved++
-    }
-    if (this.head > 1024 && this.head * 2 > es.length) {
-      es.splice(0, this.head)
+    let h = this.head
+    if (i !== h) return 0
+    const n = acked.length
+    while (h < n && acked[h] === true) h++
+    const moved = h - this.head
+    this.ready = (this.offsets[h - 1] as bigint) + 1n
+    this.head = h
+    if (h > 1024 && h * 2 > n) {
+      this.offsets = this.offsets.slice(h)
+      this.acked = acked.slice(h)
+      this.base += h
       this.head = 0
     }
     return moved
