@@ -1,6 +1,7 @@
 /**
  * A real single-node Apache Kafka 4.1 broker (KRaft, combined broker + controller) for the Kafka
  * tests and the Kafka bench, started from Maven Central jars: no tarball, no Docker.
+ * `KAFKA_VERSION=3.9.1` starts Kafka 3.9.1 instead (test/kafka/pom-3.9.xml).
  *
  * - `KAFKA_BROKERS=host:port` set: that broker is used, nothing is started.
  * - Otherwise the jars listed in test/kafka/pom.xml are copied once with Maven into
@@ -19,7 +20,11 @@ import { homedir, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const KAFKA_VERSION = '4.1.1'
+/** `KAFKA_VERSION=3.9.1` runs the tests against Kafka 3.9 (test/kafka/pom-3.9.xml) instead. */
+export const KAFKA_VERSION = process.env.KAFKA_VERSION ?? '4.1.1'
+const POMS: Record<string, string> = { '4.1.1': 'pom.xml', '3.9.1': 'pom-3.9.xml' }
+/** Kafka 4 logs with log4j2, 3.x with reload4j (log4j 1). */
+const LOG4J2 = !KAFKA_VERSION.startsWith('3.')
 
 export interface Broker {
   /** `host:port` of the PLAINTEXT listener */
@@ -55,10 +60,12 @@ function jars(): string {
   const lib = join(cache, 'lib')
   if (existsSync(join(cache, 'complete'))) return lib
   mkdirSync(cache, { recursive: true })
+  const pom = POMS[KAFKA_VERSION]
+  if (pom === undefined) throw new Error(`KAFKA_VERSION must be one of ${Object.keys(POMS).join(', ')}`)
   const tmp = mkdtempSync(join(cache, 'lib-'))
   const r = spawnSync(
     'mvn',
-    ['-q', '-B', '-f', join(here, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`],
+    ['-q', '-B', '-f', join(here, pom), 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`],
     { encoding: 'utf8' },
   )
   if (r.status !== 0) {
@@ -126,24 +133,33 @@ export async function startBroker(): Promise<Broker | { skip: string }> {
       '',
     ].join('\n'),
   )
-  const log4j = join(dir, 'log4j2.properties')
+  const log4j = join(dir, LOG4J2 ? 'log4j2.properties' : 'log4j.properties')
   const logFile = join(dir, 'server.log')
   writeFileSync(
     log4j,
-    [
-      'status = error',
-      'appender.file.type = File',
-      'appender.file.name = FILE',
-      `appender.file.fileName = ${logFile}`,
-      'appender.file.layout.type = PatternLayout',
-      'appender.file.layout.pattern = [%d] %p %m (%c)%n',
-      'rootLogger.level = WARN',
-      'rootLogger.appenderRef.file.ref = FILE',
-      '',
-    ].join('\n'),
+    (LOG4J2
+      ? [
+          'status = error',
+          'appender.file.type = File',
+          'appender.file.name = FILE',
+          `appender.file.fileName = ${logFile}`,
+          'appender.file.layout.type = PatternLayout',
+          'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+          'rootLogger.level = WARN',
+          'rootLogger.appenderRef.file.ref = FILE',
+        ]
+      : [
+          'log4j.rootLogger=WARN, file',
+          'log4j.appender.file=org.apache.log4j.FileAppender',
+          `log4j.appender.file.File=${logFile}`,
+          'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
+          'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
+        ]
+    ).join('\n') + '\n',
   )
   const cp = `${lib}/*`
-  const jvm = ['-Xmx512m', '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', cp]
+  const logFlag = LOG4J2 ? `-Dlog4j2.configurationFile=${log4j}` : `-Dlog4j.configuration=file:${log4j}`
+  const jvm = ['-Xmx512m', '-XX:+UseSerialGC', logFlag, '-cp', cp]
   const clusterId = randomBytes(16).toString('base64url')
   const fmt = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], {
     encoding: 'utf8',
