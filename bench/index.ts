@@ -5,6 +5,7 @@
 //   npm run bench -- W1 W3      only those workloads (W1 W2 W2b W3 W4 W5 mem tee pool); docs untouched
 //   npm run bench -- pool       only the pool bench; replaces its section of docs/benchmarks.md
 //   npm run bench -- frame      only the frame bench (bench/frame.bench.ts); replaces its section likewise
+//   npm run bench -- kafka      the Kafka bench (only when named: it starts a broker); docs untouched
 //   npm run bench -- W3 --impl=streamz-ts,fused    only those implementations (for profiling)
 //   BENCH_MS=600 npm run bench  time budget per implementation and workload (default 1200 ms)
 //   BENCH_SLOW=1 npm run bench  also time ix on W2b (about a minute per run)
@@ -22,9 +23,12 @@ import { teeLines, type TeeResult } from './tee.bench.js'
 import { runMemoryCases, type MemOutcome } from './memory.bench.js'
 import { poolLines, type PoolBenchResult } from './pool.bench.js'
 import { frameLines, type FrameBenchResult } from './frame.bench.js'
+import { kafkaLines, type KafkaBenchResult } from './kafka.bench.js'
 
 const MEM_TARGET_MIB = 10
-const ALL = [...WORKLOADS.map((w) => w.id), 'mem', 'tee', 'pool', 'frame']
+const ALL = [...WORKLOADS.map((w) => w.id), 'mem', 'tee', 'pool', 'frame', 'kafka']
+// runs only when named: it starts a Kafka broker (bench/kafka.bench.ts)
+const ON_REQUEST = new Set(['kafka'])
 const POOL_HEADING = '## Pool: worker threads (streamz-ts/pool)'
 const FRAME_HEADING = '## Frames: streaming DataFrames (streamz-ts/frame)'
 
@@ -44,7 +48,7 @@ for (const a of picked) {
   selected.add(id)
 }
 const full = selected.size === 0 && onlyImpls === undefined
-if (selected.size === 0) for (const id of ALL) selected.add(id)
+if (selected.size === 0) for (const id of ALL) if (!ON_REQUEST.has(id)) selected.add(id)
 // memory runs belong to W1 and W3: picking one of those runs its memory rows too
 const memIds = new Set([...selected].filter((id) => id === 'W1' || id === 'W3'))
 if (selected.has('mem')) {
@@ -189,6 +193,12 @@ async function main(): Promise<void> {
     frame = await runChild<FrameBenchResult>(fileURLToPath(new URL('./frame.bench.ts', import.meta.url)), ['--json'])
   }
 
+  let kafka: KafkaBenchResult | undefined
+  if (selected.has('kafka')) {
+    log('\nkafka bench (in a fresh process, with its own broker)')
+    kafka = await runChild<KafkaBenchResult>(fileURLToPath(new URL('./kafka.bench.ts', import.meta.url)), ['--json'])
+  }
+
   const out: string[] = []
   if (done.length > 0) out.push('## Summary: streamz-ts against the fused floor', '', ...summaryTable(done), '')
   for (const d of done) out.push(...workloadTable(d), '')
@@ -207,6 +217,8 @@ async function main(): Promise<void> {
   out.push(...poolSection)
   const frameSection = frame === undefined ? [] : [FRAME_HEADING, '', ...frameLines(frame), '']
   out.push(...frameSection)
+  if (kafka !== undefined)
+    out.push('## Kafka: consume → map → produce with acks (streamz-ts/kafka)', '', ...kafkaLines(kafka), '')
   const elapsed = (performance.now() - t0) / 1000
   log(`\n${out.join('\n')}`)
   log(
