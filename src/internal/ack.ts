@@ -12,11 +12,11 @@
  * - a batch (partition, slidingWindow) is done when downstream is done with it, and then acks
  *   every element it took in;
  * - a sink (`sink`, `toArray`, any sink that drives its source) acks an element once its function
- *   has resolved; a `for await` loop acks an element when it asks for the next one.
+ *   has resolved; in a `for await` loop, an object carries its ack for the loop to call
+ *   (`ackOf(x)?.()`), and a number or string is acknowledged when the loop asks for the next one.
  * Where a stage that is not fused reads a marked iterable (timedWindow, partition with a timeout,
- * flatten, a user's generator), each element object it receives carries its ack (`ackOf(x)`): a
- * stage that keeps elements past its next pull takes them over with {@link holdAck}, else they are
- * acknowledged when it pulls again.
+ * flatten, a user's generator), it reads it as a `for await` loop does: each element object carries
+ * its ack (`ackOf(x)`) and the stage passes it on (`withAck(out, ackOf(x))`) or calls it.
  */
 import { DRIVE, Flow, type NamedOp, type Step, compose, driveRoot, isPromiseLike, iterateFlow } from '../pipe/flow.js'
 
@@ -39,6 +39,8 @@ export const ACK: unique symbol = Symbol.for('streamz-ts.ack') as never
  * ```
  */
 export type Ack = () => void
+
+const isObject = (x: unknown): x is object => x !== null && (typeof x === 'object' || typeof x === 'function')
 
 /** Acks taken over with holdAck: a `for await` terminal does not call them on its next pull. */
 const held = new WeakSet<Ack>()
@@ -307,23 +309,27 @@ function batching(named: NamedOp, carry: { ctxs: Ctxs }): NamedOp {
 class AckedFlow<T> extends Flow<T> {
   override [Symbol.asyncIterator](): AsyncIterator<T> {
     const carry = { ctxs: NONE }
-    // the acks of the elements that came out of the steps and were not yet handed out, in order
-    const queued: Ack[] = []
+    // for each element that came out of the steps and was not yet handed out, in order: the ack
+    // to call when the loop asks for the next one (a number or string, which cannot carry its
+    // own), or undefined (an object: it carries its ack, and the loop acknowledges it)
+    const queued: (Ack | undefined)[] = []
     const last: NamedOp = {
       name: 'acked',
       op: (down: Step<unknown>) => ({
         push(y) {
           const cs = carry.ctxs // y's hold on them passes to its ack
-          const a = once(() => release(cs))
-          if (y !== null && (typeof y === 'object' || typeof y === 'function')) withAck(y, a)
-          queued.push(ackOf(y) ?? a)
+          const own = cs.length === 1 && cs[0]?.refs === 1 && ackOf(y) === cs[0].ack // a record as it came
+          if (isObject(y)) {
+            if (!own && cs.length > 0) withAck(y, () => release(cs))
+            queued.push(undefined)
+          } else queued.push(cs.length > 0 ? once(() => release(cs)) : undefined)
           return down.push(y)
         },
         end: () => down.end(),
       }),
     }
     const inner = iterateFlow<T>(this.root, [...carryOps(this.ops, carry), last])
-    let handed: Ack | undefined // the ack of the element the last next() gave out
+    let handed: Ack | undefined // the ack of the number or string the last next() gave out
     const settle = (): void => {
       const a = handed
       handed = undefined
@@ -373,8 +379,6 @@ class AckedFlow<T> extends Flow<T> {
 }
 
 // ---- stages that are not fused
-
-const isObject = (x: unknown): x is object => x !== null && (typeof x === 'object' || typeof x === 'function')
 
 /** `src` with `f` applied to each element; `return()` goes straight to the source iterator. */
 function mapIterable<A, B>(src: AsyncIterable<A>, f: (a: A) => B): AsyncIterable<B> {

@@ -143,14 +143,28 @@ test('acks: for await acks an element when the loop asks for the next one', asyn
   assert.deepEqual(acked, [0, 1, 2])
 })
 
-test('acks: for await over objects: each result carries its ack, and break leaves the rest unacked', async () => {
+test('acks: for await over objects: each result carries its ack, which the loop calls itself', async () => {
   const { src, acked } = records(range(5))
+  const kept: object[] = []
   for await (const y of pipe(
     src,
     map((r: Rec) => ({ double: r.v * 2 })),
   )) {
     assert.equal(typeof ackOf(y), 'function')
-    if (y.double === 4) break
+    if (y.double < 4) ackOf(y)?.()
+    else kept.push(y) // kept for later: not acknowledged by the next pull
+    if (y.double === 6) break
+  }
+  assert.deepEqual(acked, [0, 1])
+  for (const y of kept) ackOf(y)?.()
+  assert.deepEqual(acked, [0, 1, 2, 3])
+})
+
+test('acks: a record read as it came keeps its own ack', async () => {
+  const { src, acked } = records(range(2))
+  for await (const r of src) {
+    assert.equal(acked.length, r.id, 'nothing is acknowledged for the loop')
+    ackOf(r)?.()
   }
   assert.deepEqual(acked, [0, 1])
 })

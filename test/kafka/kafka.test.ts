@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { map, pipe, sink, toArray } from '../../src/index.js'
+import { filter, map, partition, pipe, sink, toArray } from '../../src/index.js'
 import { ackOf, withAck } from '../../src/internal/ack.js'
 import { fromKafka, fromKafkaBatched, toKafka, type KafkaDecodeError } from '../../src/sources/kafka/index.js'
 import { startBroker, type Broker } from './broker.js'
@@ -170,6 +170,40 @@ describe('fromKafka / toKafka', () => {
       const o = await offsets(b, src, groupId)
       return o.committed.every((c, i) => c === o.end[i])
     }, 'all committed')
+  })
+
+  test('acks ride along with no explicit ack: map to a string, filter, partition, toKafka', async (t) => {
+    const b = brokers(t)
+    if (b === undefined) return
+    const src = unique('src')
+    const dst = unique('dst')
+    const groupId = unique('g')
+    await createTopic(b, src, 3)
+    await createTopic(b, dst, 3)
+    await produce(b, src, 2000)
+    const ac = new AbortController()
+    let kept = 0
+    const done = pipe(
+      fromKafka(src, { brokers: b, groupId, fromBeginning: true, signal: ac.signal, deserialize: String }),
+      map((r) => (r.value ?? '').toUpperCase()),
+      filter((v: string) => v.charCodeAt(v.length - 1) % 2 === 0), // drops about half
+      partition(10),
+      map((batch: string[]) => {
+        kept += batch.length
+        return batch.join(',')
+      }),
+      toKafka(dst, { brokers: b }),
+    )
+    // every source record is committed: the dropped ones were acked by filter, the others once produced
+    await until(async () => {
+      const o = await offsets(b, src, groupId)
+      return o.end.reduce((a, x) => a + x, 0n) === 2000n && o.committed.every((c, i) => c === o.end[i])
+    }, 'all committed')
+    const produced = (await offsets(b, dst, 'none')).end.reduce((a, x) => a + x, 0n)
+    assert.ok(kept > 0 && kept < 2000, `filter kept ${String(kept)} of 2000`)
+    assert.ok(produced >= BigInt(Math.ceil(kept / 10)), `${String(produced)} produced, ${String(kept)} kept`)
+    ac.abort()
+    await assert.rejects(done)
   })
 
   test('toKafka: a value it cannot encode rejects the sink; the source is closed', async (t) => {

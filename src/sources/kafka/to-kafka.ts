@@ -1,5 +1,5 @@
 import { Producer, type MessageToProduce } from '@platformatic/kafka'
-import { ackOf } from '../../internal/ack.js'
+import { type Ack, holdAck } from '../../internal/ack.js'
 import { checkFunction, checkInteger, checkObject, fail, show } from '../../internal/check.js'
 import { drive } from '../../pipe/flow.js'
 import type { Sink } from '../../pipe/types.js'
@@ -118,7 +118,7 @@ export function toKafka<T = unknown>(topic: string, options: ToKafkaOptions): Si
       ...(options.client ?? {}),
     })
     let batch: Out[] = []
-    let acksOf: unknown[] = []
+    let acksOf: (Ack | undefined)[] = []
     let inflight: Promise<void> | undefined
     let failure: { error: unknown } | undefined
     const failed = (): { error: unknown } | undefined => failure
@@ -135,7 +135,7 @@ export function toKafka<T = unknown>(topic: string, options: ToKafkaOptions): Si
       acksOf = []
       inflight = producer.send({ messages: msgs }).then(
         () => {
-          for (const x of items) ackOf(x)?.()
+          for (const a of items) a?.()
           inflight = undefined
           if (batch.length > 0 && failure === undefined) send()
           wake()
@@ -157,7 +157,7 @@ export function toKafka<T = unknown>(topic: string, options: ToKafkaOptions): Si
         push(x) {
           check()
           batch.push(toMessage(x))
-          acksOf.push(x)
+          acksOf.push(holdAck(x)) // acknowledged once the broker has the message, not when push returns
           if (inflight === undefined) send()
           else if (batch.length >= batchSize)
             // back pressure: wait for the request in flight (which then sends this batch)
