@@ -41,6 +41,7 @@ section { padding: 0.8em 1.2em; }
 #status { font-size: 0.9em; color: #2a7a2a; }
 #status.off { color: #a33; }
 #graph { overflow-x: auto; background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 6px; }
+#graph svg { display: block; max-width: 100%; height: auto; }
 #graph svg text { font: 12px system-ui, sans-serif; fill: #222; }
 #graph svg text.name { font-weight: 600; }
 #graph svg text.fig { fill: #555; font-size: 11px; }
@@ -63,7 +64,7 @@ const CLIENT = String.raw`
   'use strict'
   const SVG = 'http://www.w3.org/2000/svg'
   const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf']
-  const W = 200, H = 62, GAP_X = 64, GAP_Y = 22, PAD = 16
+  const W = 184, H = 62, GAP_X = 48, GAP_Y = 22, PAD = 16
   const state = { connected: false, messages: 0, graph: null, snapshot: null, snapshots: 0, backlog: 1000, frames: {}, charts: {} }
   window.__dashboard = state
   const statusEl = document.getElementById('status')
@@ -88,7 +89,7 @@ const CLIENT = String.raw`
   function clip(s, n) { return s.length > n ? s.slice(0, n - 1) + '…' : s }
 
   // Layered layout, left to right: ranks are the longest path from a source once the edges that
-  // close a loop (found by a depth-first walk) are set aside; within a rank, nodes sit near the
+  // close a loop (marked 'back', or found by a depth-first walk) are set aside; within a rank, nodes sit near the
   // mean position of what feeds them.
   function layout(graph) {
     const ids = graph.nodes.map((n) => n.id)
@@ -98,9 +99,11 @@ const CLIENT = String.raw`
     for (const e of edges) { out.get(e.from).push(e.to); inc.get(e.to).push(e.from) }
     const back = new Set(), seen = new Set(), onPath = new Set()
     const key = (a, b) => a + '\u0000' + b
+    for (const e of edges) if (e.back) back.add(key(e.from, e.to))
     function visit(id) {
       seen.add(id); onPath.add(id)
       for (const t of out.get(id)) {
+        if (back.has(key(id, t))) continue
         if (onPath.has(t)) back.add(key(id, t))
         else if (!seen.has(t)) visit(t)
       }
@@ -170,7 +173,7 @@ const CLIENT = String.raw`
       const g = svg('g', { class: 'node kind-' + n.kind, 'data-id': n.id, transform: 'translate(' + p.x + ',' + p.y + ')' }, root)
       svg('title', {}, g).textContent = n.name + ' (' + n.kind + ')'
       svg('rect', { width: W, height: H, rx: 7 }, g)
-      svg('text', { x: 10, y: 19, class: 'name' }, g).textContent = clip(n.name, 28)
+      svg('text', { x: 10, y: 19, class: 'name' }, g).textContent = clip(n.name, 26)
       const f1 = svg('text', { x: 10, y: 37, class: 'fig' }, g)
       const f2 = svg('text', { x: 10, y: 53, class: 'fig' }, g)
       nodeEls.set(n.id, { g, f1, f2 })
@@ -184,7 +187,7 @@ const CLIENT = String.raw`
       const n = nodeEls.get(s.id)
       if (!n) continue
       n.f1.textContent = count(s.in) + ' in · ' + count(s.out) + ' out · ' + rate(s.rate) + '/s'
-      n.f2.textContent = 'waiting ' + count(s.waiting) + ' · in flight ' + count(s.inFlight) + ' · busy ' + ms(s.busyMs)
+      n.f2.textContent = 'busy ' + ms(s.busyMs) + (s.waiting > 0 ? ' · waiting ' + count(s.waiting) : '') + (s.inFlight > 0 ? ' · in flight ' + count(s.inFlight) : '')
       n.g.classList.toggle('waiting', s.waiting > 0)
     }
   }
@@ -223,14 +226,29 @@ const CLIENT = String.raw`
     showMeta(f)
   }
 
+  // the smallest gap between two x values: the width of a bar slot
+  function step(xs) {
+    let d = Infinity
+    for (let i = 1; i < xs.length; i++) { const g = xs[i] - xs[i - 1]; if (g > 0 && g < d) d = g }
+    return d === Infinity ? 1 : d
+  }
+  // bars of n series side by side in each slot
+  function groupedBars(i, n) {
+    return uPlot.paths.bars({ disp: {
+      x0: { unit: 1, values: (u) => { const w = step(u.data[0]); return u.data[0].map((x) => x - 0.4 * w + (i * 0.8 * w) / n) } },
+      size: { unit: 1, values: (u) => [(0.8 * step(u.data[0])) / n] },
+    } })
+  }
+
   function makeChart(f) {
     const old = state.charts[f.name]
     if (old) old.destroy()
     const bars = f.kind === 'bar'
+    const n = f.layout.columns.length
     const series = [{ label: f.layout.x || 'row' }].concat(f.layout.columns.map((c, i) => {
       const colour = PALETTE[i % PALETTE.length]
       const s = { label: c, stroke: colour, width: 1.5, points: { show: false } }
-      if (bars) { s.fill = colour + '88'; s.paths = uPlot.paths.bars({ size: [0.7, 40] }) }
+      if (bars) { s.fill = colour + 'aa'; s.width = 1; s.paths = groupedBars(i, n) }
       return s
     }))
     const opts = {
@@ -240,7 +258,10 @@ const CLIENT = String.raw`
       scales: { x: { time: f.layout.time } },
       series,
     }
-    if (bars) opts.scales.y = { range: (u, min, max) => [Math.min(0, min), Math.max(0, max)] }
+    if (bars) {
+      opts.scales.x.range = (u, min, max) => { const w = step(u.data[0]); return [min - w / 2, max + w / 2] }
+      opts.scales.y = { range: (u, min, max) => [Math.min(0, min), Math.max(0, max) * 1.05] }
+    }
     state.charts[f.name] = new uPlot(opts, f.data, f.box)
   }
 

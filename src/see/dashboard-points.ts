@@ -77,8 +77,9 @@ function num(v: unknown): number | null {
  */
 export function pointsOf(df: pl.DataFrame, layout: FrameLayout, row: number): Points {
   const n = df.height
+  const has = new Set(df.columns)
   let x: number[]
-  if (layout.x === null) {
+  if (layout.x === null || !has.has(layout.x)) {
     x = Array.from({ length: n }, (_, i) => row + i)
   } else {
     const raw = df.getColumn(layout.x).toArray() as unknown[]
@@ -88,7 +89,10 @@ export function pointsOf(df: pl.DataFrame, layout: FrameLayout, row: number): Po
       return layout.time ? ms / 1000 : ms
     })
   }
-  const ys = layout.columns.map((c) => (df.getColumn(c).toArray() as unknown[]).map(num))
+  // a chunk without one of the columns leaves a gap there
+  const ys = layout.columns.map((c) =>
+    has.has(c) ? (df.getColumn(c).toArray() as unknown[]).map(num) : new Array<null>(n).fill(null),
+  )
   return { x, ys }
 }
 

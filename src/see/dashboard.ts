@@ -7,7 +7,8 @@ import type { WebSocket, WebSocketServer } from 'ws'
 import { checkInteger, checkObject, checkSignal, fail, show } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { toMs } from '../internal/duration.js'
-import type { Graph, Instrumented, Snapshot } from './dashboard-contract.js'
+import type { Graph } from './graph.js'
+import type { Instrumented, Snapshot } from './instrument.js'
 import { dashboardPage } from './dashboard-page.js'
 import { Backlog, layoutOf, pointsOf, type FrameLayout } from './dashboard-points.js'
 
@@ -16,7 +17,13 @@ import { Backlog, layoutOf, pointsOf, type FrameLayout } from './dashboard-point
  * `stream` of chunks (a `StreamingFrame` from `streamz-ts/frame` is one) and drawing settings.
  * `x` names the column for the x axis (default: the first date/time column, else the row number);
  * `columns` the numeric columns drawn (default: every numeric column but x); `kind` is `'line'`
- * (default) or `'bar'`.
+ * (default) or `'bar'` (the columns' bars side by side at each x).
+ * @example
+ * const frames: Record<string, DashboardFrame> = {
+ *   raw: chunks, // an AsyncIterable<pl.DataFrame>: a line per numeric column against the row number
+ *   prices: { stream: sdf.stream, x: 'time', columns: ['bid', 'ask'] },
+ *   volume: { stream: perDay, x: 'day', kind: 'bar' },
+ * }
  */
 export type DashboardFrame =
   | AsyncIterable<pl.DataFrame>
@@ -51,7 +58,14 @@ export interface DashboardOptions {
   signal?: AbortSignal
 }
 
-/** A running dashboard, from {@link serveDashboard}. */
+/**
+ * A running dashboard, from {@link serveDashboard}.
+ * @example
+ * const dash: Dashboard = await serveDashboard({ port: 0, frames: { walk: chunks } })
+ * console.log(`dashboard at ${dash.url}, port ${dash.address().port}`)
+ * dash.done.catch((err) => console.error('a frame stream failed', err))
+ * process.once('SIGINT', () => void dash.close())
+ */
 export interface Dashboard {
   /** The page's address, e.g. `http://127.0.0.1:41233/`. */
   readonly url: string

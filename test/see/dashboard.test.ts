@@ -6,7 +6,7 @@ import WebSocket from 'ws'
 import { pushable } from '../../src/index.js'
 import { serveDashboard } from '../../src/see/index.js'
 import { Backlog, layoutOf, pointsOf } from '../../src/see/dashboard-points.js'
-import type { Instrumented, Snapshot } from '../../src/see/dashboard-contract.js'
+import type { Instrumented, Snapshot } from '../../src/see/instrument.js'
 
 /** A hand-made instrumented pipeline whose figures the test sets. */
 function fakePipeline(): Instrumented & { figures: Snapshot } {
@@ -103,6 +103,15 @@ test('pointsOf gives seconds for time, row numbers without x, and null for gaps'
   assert.deepEqual(pointsOf(df, layoutOf(df, 'f', {}), 0), { x: [1, 2.5], ys: [[1, null]] })
   const plain = df.drop('time')
   assert.deepEqual(pointsOf(plain, layoutOf(plain, 'f', {}), 10), { x: [10, 11], ys: [[1, null]] })
+  // a later chunk without x or a column: row numbers and gaps
+  const other = pl.DataFrame({ y: [7, 8] })
+  assert.deepEqual(pointsOf(other, { x: 'time', time: true, columns: ['x', 'y'] }, 2), {
+    x: [2, 3],
+    ys: [
+      [null, null],
+      [7, 8],
+    ],
+  })
 })
 
 test('Backlog keeps the last `size` points', () => {
