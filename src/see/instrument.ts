@@ -1,0 +1,335 @@
+import { AI, DRIVE, Flow, isPromiseLike, isSyncOnly, type NamedOp, type PushResult, type Step } from '../pipe/flow.js'
+import { TRY_NEXT, hasProbe } from '../operators/zip.js'
+import { checkObject, fail } from '../internal/check.js'
+import type { Clock } from '../internal/clock.js'
+import { toMs } from '../internal/duration.js'
+import { walk, type Graph, type Pipeline, type Site } from './graph.js'
+
+/**
+ * The live figures of one node of an instrumented pipeline.
+ * @example
+ * ```ts
+ * const f: StageFigures = instrument(stream).snapshot().stages[1]
+ * console.log(`${f.name}: ${f.out} out, ${f.rate.toFixed(1)}/s`)
+ * ```
+ */
+export interface StageFigures {
+  /** The node's id in the graph (`s0`, `s1`, …). */
+  id: string
+  name: string
+  /** Elements taken in (for a join: from all its sources; a source: 0). */
+  in: number
+  /** Elements given out (for a tee: to all its branches together). */
+  out: number
+  /** Elements given out per second over the last few seconds (`options.window`). */
+  rate: number
+  /**
+   * Time spent in this node, in ms: for a fused step, the time in its function (sampled: one
+   * element in 64 is timed, and the total is scaled up); for other stages, the time their
+   * `next()` calls were pending less the time they waited on the stage before them; for a
+   * source, the time its reader waited on it.
+   */
+  busyMs: number
+  /** Elements held here now: a tee's buffer, a pushable's queue, `buffer(n)`'s queue. */
+  waiting: number
+  /** Calls in flight now: `map` with `concurrency`, `poolMap` (taken in and not yet given out). */
+  inFlight: number
+}
+
+/**
+ * The figures of every node at one moment: a plain object, ready for JSON.
+ * @example
+ * ```ts
+ * const s: Snapshot = instrumented.snapshot()
+ * JSON.stringify(s) // '{"at":1732224000000,"stages":[{"id":"s0",...}]}'
+ * ```
+ */
+export interface Snapshot {
+  /** When: `Date.now()` (or `options.clock.now()` when a clock is given). */
+  at: number
+  stages: StageFigures[]
+}
+
+/**
+ * An instrumented pipeline, from {@link instrument}.
+ * @example
+ * ```ts
+ * const seen: Instrumented = instrument(stream)
+ * setInterval(() => console.log(seen.snapshot()), 5000)
+ * ```
+ */
+export interface Instrumented {
+  /** The figures now. */
+  snapshot(): Snapshot
+  /** The pipeline's graph; its node ids are the snapshot's. */
+  readonly graph: Graph
+  /** Stop taking the rate history; counting goes on at no extra cost, `snapshot()` still works. */
+  stop(): void
+}
+
+/** Options for {@link instrument}. */
+export interface InstrumentOptions {
+  /** Over how long `rate` is measured (default `'5s'`): milliseconds or a duration string. */
+  window?: number | string
+  /** The clock for rates and `at` (default the real clock; a `FakeClock` in tests). */
+  clock?: Clock
+}
+
+/** What one node counts. */
+interface Counter {
+  in: number
+  out: number
+  /** ms its next() calls were pending (pulled nodes) */
+  pending: number
+  /** fused steps: sampled inclusive ms and how many pushes were sampled */
+  incl: number
+  sampled: number
+}
+
+const counter = (): Counter => ({ in: 0, out: 0, pending: 0, incl: 0, sampled: 0 })
+const now = (): number => performance.now()
+/** One push in this many is timed, in a fused run. */
+const SAMPLE = 63
+
+/** The ops of one Flow, wrapped to count: each step counts what it takes in; the last counts what it gives out too. */
+function countOps(ops: readonly NamedOp[], counters: readonly Counter[]): NamedOp[] {
+  const sampling = { on: false, n: 0 }
+  return ops.map((named, i): NamedOp => {
+    const c = counters[i] as Counter
+    const first = i === 0
+    const last = i === ops.length - 1
+    return {
+      name: named.name,
+      op: (down: Step<unknown>) => {
+        const inner = named.op(
+          last
+            ? {
+                push(y) {
+                  c.out++
+                  return down.push(y)
+                },
+                end: () => down.end(),
+              }
+            : down,
+        ) as Step<unknown>
+        const timed = (x: unknown): PushResult => {
+          const t = now()
+          const r = inner.push(x)
+          c.sampled++
+          if (isPromiseLike(r))
+            return r.then((v) => {
+              c.incl += now() - t
+              return v
+            })
+          c.incl += now() - t
+          return r
+        }
+        return {
+          push(x) {
+            c.in++
+            if (first) sampling.on = (++sampling.n & SAMPLE) === 0
+            return sampling.on ? timed(x) : inner.push(x)
+          },
+          end: () => inner.end(),
+        }
+      },
+    }
+  })
+}
+
+/** An iterator that counts what it hands out and how long its `next()` calls are pending. */
+function countIterator<T>(it: AsyncIterator<T>, c: Counter, edge: { n: number }): AsyncIterator<T> {
+  const got = (r: IteratorResult<T>): void => {
+    if (r.done !== true) {
+      c.out++
+      edge.n++
+    }
+  }
+  const w: AsyncIterator<T> & { [TRY_NEXT]?: () => IteratorResult<T> | undefined } = {
+    next(...args: [] | [unknown]) {
+      const t = now()
+      return it.next(...args).then((r) => {
+        c.pending += now() - t
+        got(r)
+        return r
+      })
+    },
+    return(value?: unknown) {
+      return it.return?.(value) ?? Promise.resolve({ done: true, value: value as T })
+    },
+  }
+  if (hasProbe<T>(it))
+    w[TRY_NEXT] = () => {
+      const r = it[TRY_NEXT]()
+      if (r !== undefined) got(r)
+      return r
+    }
+  return w
+}
+
+type Patchable = Record<PropertyKey, unknown>
+
+/**
+ * Count, per node, what goes in and out of a pipeline, how long each node works, what waits in
+ * its buffers and what is in flight — opt in, and free when not used: the pipeline's usual
+ * code is untouched until `instrument` wraps it. Call it on the pipeline **before it runs**:
+ * on the iterable `pipe` returned, before the first `next()` and before a sink is attached
+ * (a sink starts the pipeline at once, so a Promise is refused):
+ * `const s = pipe(...); const seen = instrument(s); await pipe(s, sink(f))`.
+ * Fused built-in steps get counting steps in their place; other stages, sources and tee
+ * branches have their iterators wrapped (one promise callback per element). An array given
+ * straight to `merge` or `zip` is not counted.
+ * @param pipeline - the iterable `pipe` returned, not yet iterated
+ * @param options - `{ window = '5s', clock }`
+ * @example
+ * ```ts
+ * const stream = pipe(source, map(parse), filter(isValid))
+ * const seen = instrument(stream)
+ * const done = pipe(stream, sink(save))
+ * setInterval(() => console.table(seen.snapshot().stages), 5000)
+ * ```
+ */
+export function instrument(pipeline: Pipeline, options: InstrumentOptions = {}): Instrumented {
+  if (isPromiseLike(pipeline))
+    throw new TypeError(
+      'instrument: the pipeline is a Promise: its sink started it already. Instrument the stream before the sink: ' +
+        'const s = pipe(...); const seen = instrument(s); await pipe(s, sink(f))',
+    )
+  if (pipeline === null || typeof pipeline !== 'object' || typeof (pipeline as unknown as Patchable)[AI] !== 'function')
+    fail(TypeError, 'instrument', 'pipeline', 'an AsyncIterable from pipe', pipeline)
+  checkObject('instrument', 'options', options)
+  const windowMs = toMs('instrument', 'window', options.window ?? 5000)
+  const clock = options.clock
+  const w = walk([pipeline])
+  const counters = new Map<Site, Counter>(w.sites.map((s) => [s, counter()]))
+  const edges = new Map<unknown, { n: number }>()
+  /** sources that cannot be wrapped (arrays): what the first step of their Flow took in */
+  const rootCounts = new Map<Site, Counter>()
+  const siteOf = new Map(w.sites.map((s) => [s.node.id, s]))
+
+  // fused runs: swap each Flow's ops for counting ones
+  const flows = new Map<Flow<unknown>, Site[]>()
+  for (const s of w.sites)
+    if (s.flow !== undefined) {
+      const l = flows.get(s.flow.flow)
+      if (l === undefined) flows.set(s.flow.flow, [s])
+      else l.push(s)
+    }
+  for (const [flow, steps] of flows) {
+    const cs = steps.map((s) => counters.get(s) as Counter)
+    ;(flow as { ops: readonly NamedOp[] }).ops = countOps(flow.ops, cs)
+    const rootId = w.ids.get(flow.root)
+    const root = rootId === undefined ? undefined : siteOf.get(rootId)
+    // a sync root (an array) is read by the steps themselves: what it gave is what the first step took
+    if (root !== undefined && isSyncOnly(flow.root)) rootCounts.set(root, cs[0] as Counter)
+  }
+
+  // everything else: wrap the iterators (and the push side, for a sink that drives them)
+  for (const s of w.sites) {
+    if (s.flow !== undefined) continue
+    const c = counters.get(s) as Counter
+    for (const o of s.outputs) {
+      if (o instanceof Promise || o instanceof Flow) continue
+      const edge = { n: 0 }
+      edges.set(o, edge)
+      const p = o as Patchable
+      const iterate = p[AI]
+      if (typeof iterate === 'function')
+        p[AI] = function (this: unknown) {
+          return countIterator(iterate.call(this) as AsyncIterator<unknown>, c, edge)
+        }
+      const drive = p[DRIVE]
+      if (typeof drive === 'function')
+        p[DRIVE] = function (this: unknown, step: Step<unknown>): Promise<void> {
+          return (drive as (s: Step<unknown>) => Promise<void>).call(this, {
+            push(x: unknown) {
+              c.out++
+              edge.n++
+              return step.push(x)
+            },
+            end: () => step.end(),
+          })
+        }
+    }
+  }
+
+  /** How many elements went along the edge out of `x`. */
+  const edgeCount = (x: unknown): number => {
+    const e = edges.get(x)
+    if (e !== undefined) return e.n
+    const id = w.ids.get(x)
+    const s = id === undefined ? undefined : siteOf.get(id)
+    return s === undefined ? 0 : outOf(s)
+  }
+  const outOf = (s: Site): number => {
+    const c = counters.get(s) as Counter
+    const root = rootCounts.get(s)
+    return root !== undefined ? root.in : c.out
+  }
+
+  const flowSteps = [...flows.values()]
+  const figures = (): StageFigures[] => {
+    // fused steps: what a step gives out is what the next one takes in
+    const out = new Map<Site, number>()
+    const busy = new Map<Site, number>()
+    for (const steps of flowSteps) {
+      const est = steps.map((s) => {
+        const c = counters.get(s) as Counter
+        return c.sampled === 0 ? 0 : (c.incl * c.in) / c.sampled
+      })
+      steps.forEach((s, i) => {
+        const next = steps[i + 1]
+        out.set(s, next === undefined ? (counters.get(s) as Counter).out : (counters.get(next) as Counter).in)
+        busy.set(s, Math.max(0, (est[i] as number) - (est[i + 1] ?? 0)))
+      })
+    }
+    return w.sites.map((s) => {
+      const c = counters.get(s) as Counter
+      const isFused = s.flow !== undefined
+      const taken = isFused ? c.in : s.inputs.reduce<number>((n, x) => n + edgeCount(x), 0)
+      const given = isFused ? (out.get(s) as number) : outOf(s)
+      const upPending = s.inputs.reduce<number>((n, x) => {
+        const id = w.ids.get(x)
+        const u = id === undefined ? undefined : siteOf.get(id)
+        return n + (u === undefined || u.flow !== undefined ? 0 : (counters.get(u) as Counter).pending)
+      }, 0)
+      const desc = s.desc
+      const held = Math.max(0, taken - given)
+      return {
+        id: s.node.id,
+        name: s.node.name,
+        in: taken,
+        out: given,
+        rate: 0,
+        busyMs: isFused ? (busy.get(s) as number) : Math.max(0, c.pending - upPending),
+        waiting: desc?.waiting !== undefined ? desc.waiting() : desc?.buffers === true ? held : 0,
+        inFlight: s.concurrent ? held : 0,
+      }
+    })
+  }
+
+  // the rate: out now against the oldest record within the window
+  const t0 = (): number => (clock === undefined ? now() : clock.now())
+  const history: { t: number; out: Map<string, number> }[] = [{ t: t0(), out: new Map() }]
+  let stopped = false
+  return {
+    graph: w.graph,
+    snapshot(): Snapshot {
+      const t = t0()
+      const stages = figures()
+      let base = history[0] as (typeof history)[number]
+      for (const h of history) if (h.t <= t - windowMs) base = h
+      const dt = (t - base.t) / 1000
+      for (const f of stages) f.rate = dt > 0 ? Math.max(0, (f.out - (base.out.get(f.id) ?? 0)) / dt) : 0
+      if (!stopped) {
+        history.push({ t, out: new Map(stages.map((f) => [f.id, f.out])) })
+        // keep one record older than the window, drop the rest of the old ones
+        while (history.length > 2 && (history[1] as (typeof history)[number]).t <= t - windowMs) history.shift()
+      }
+      return { at: clock === undefined ? Date.now() : t, stages }
+    },
+    stop() {
+      stopped = true
+    },
+  }
+}
