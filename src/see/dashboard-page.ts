@@ -52,7 +52,7 @@ section { padding: 0.8em 1.2em; }
 #graph .node.waiting rect { stroke: #d08000; stroke-width: 2.4; }
 #graph path.edge { fill: none; stroke: #777; stroke-width: 1.3; }
 #graph path.edge.back { stroke-dasharray: 5 3; }
-#frames { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 12px; }
+#frames { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 12px; }
 .frame { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 6px; min-width: 0; }
 .frame .meta { font-size: 0.85em; color: #666; margin: 0 0 4px 4px; }
 .frame .meta.error { color: #a33; }
@@ -205,6 +205,7 @@ const CLIENT = String.raw`
     meta.textContent = name + ': waiting for the first chunk'
     box.appendChild(meta)
     framesEl.appendChild(box)
+    resized.observe(box)
     f = state.frames[name] = { name, kind: 'line', layout: null, data: null, chunks: 0, rows: 0, points: 0, ended: false, error: null, box, meta, dirty: false }
     return f
   }
@@ -331,10 +332,13 @@ const CLIENT = String.raw`
     }
   }
 
-  window.addEventListener('resize', () => {
-    for (const name in state.charts) {
-      const f = state.frames[name]
-      state.charts[name].setSize({ width: Math.max(300, f.box.clientWidth - 12), height: 240 })
+  // a chart follows its box's width (the window's, and the grid's as frames are added)
+  const resized = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const name = entry.target.dataset.frame
+      const chart = state.charts[name]
+      const width = Math.max(300, entry.target.clientWidth - 12)
+      if (chart && chart.width !== width) chart.setSize({ width, height: 240 })
     }
   })
   connect()

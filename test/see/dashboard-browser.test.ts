@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { dirname } from 'node:path'
 import pl from 'nodejs-polars'
 import { chromium, type Page } from 'playwright-core'
-import { buffer, filter, map, pipe, pushable } from '../../src/index.js'
+import { map, pipe, pushable, tee, zip } from '../../src/index.js'
 import { instrument, serveDashboard } from '../../src/see/index.js'
 
 // The dashboard in a real browser: Debian's Chromium, driven by playwright-core. It loads the
@@ -33,9 +33,9 @@ function withAsk(df: pl.DataFrame): pl.DataFrame {
       .alias('ask'),
   )
 }
-function nonEmpty(df: pl.DataFrame): boolean {
-  return df.height > 0
-}
+const bids = (df: pl.DataFrame): pl.DataFrame => df.select('time', 'bid')
+const asks = (df: pl.DataFrame): pl.DataFrame => df.select('ask')
+const sideBySide = ([a, b]: [pl.DataFrame, pl.DataFrame]): pl.DataFrame => a.hstack(b)
 
 // (these callbacks run in the page; the project's TypeScript has no DOM types, so they say what they use)
 interface PageDocument {
@@ -66,7 +66,8 @@ test(
   async (t) => {
     // a real pipeline, instrumented; the dashboard is its sink
     const ticks = pushable<pl.DataFrame>()
-    const quotes = pipe(ticks, map(withAsk), buffer(8), filter(nonEmpty))
+    const [forBids, forAsks] = tee(pipe(ticks, map(withAsk)), 2)
+    const quotes = pipe(zip(pipe(forBids, map(bids)), pipe(forAsks, map(asks))), map(sideBySide))
     const seen = instrument(quotes)
     const volume = pushable<pl.DataFrame>()
     const dash = await serveDashboard({
@@ -84,7 +85,7 @@ test(
       await browser.close()
       await dash.close()
     })
-    const page = await browser.newPage({ viewport: { width: 1280, height: 640 } })
+    const page = await browser.newPage({ viewport: { width: 1400, height: 640 } })
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(dash.url)
@@ -96,7 +97,12 @@ test(
       names,
       seen.graph.nodes.map((n) => n.name),
     )
-    assert.deepEqual(names.slice(1), ['map(withAsk)', 'buffer(8)', 'filter(nonEmpty)'])
+    assert.deepEqual(
+      new Set(names.slice(1)),
+      new Set(['map(withAsk)', 'tee(2)', 'map(bids)', 'map(asks)', 'zip', 'map(sideBySide)']),
+    )
+    assert.equal(await page.locator('#graph svg g.node.kind-split').count(), 1)
+    assert.equal(await page.locator('#graph svg g.node.kind-join').count(), 1)
     assert.equal(await page.locator('#graph svg path.edge').count(), seen.graph.edges.length)
 
     // chunks arrive after the page is open: the charts' data grows, up to the backlog
@@ -112,7 +118,7 @@ test(
     assert.deepEqual(series, ['time', 'bid', 'ask'])
 
     // the figures reach the graph: all 30 chunks went through map(withAsk)
-    const id = seen.graph.nodes[1]!.id
+    const id = seen.graph.nodes.find((n) => n.name === 'map(withAsk)')!.id
     await page.waitForFunction(
       (id) =>
         (globalThis as unknown as { document: PageDocument }).document
