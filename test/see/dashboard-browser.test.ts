@@ -35,7 +35,7 @@ function withAsk(df: pl.DataFrame): pl.DataFrame {
 }
 const bids = (df: pl.DataFrame): pl.DataFrame => df.select('time', 'bid')
 const asks = (df: pl.DataFrame): pl.DataFrame => df.select('ask')
-const sideBySide = ([a, b]: [pl.DataFrame, pl.DataFrame]): pl.DataFrame => a.hstack(b)
+const sideBySide = ([a, b]: [pl.DataFrame, pl.DataFrame]): pl.DataFrame => a.withColumns(...b.getColumns())
 
 // (these callbacks run in the page; the project's TypeScript has no DOM types, so they say what they use)
 interface PageDocument {
