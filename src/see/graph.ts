@@ -70,6 +70,8 @@ export interface Walk {
   sites: Site[]
   /** the node id of each object walked */
   ids: Map<unknown, string>
+  /** every fused run walked, with or without steps */
+  flows: Flow<unknown>[]
 }
 
 const feeds = new WeakMap<object, unknown[]>()
@@ -211,7 +213,7 @@ export function walk(pipelines: readonly unknown[]): Walk {
     for (const into of feeds.get(x) ?? []) edges.push({ from: id, to: visit(into) })
   }
   markBackEdges(nodes, edges)
-  return { graph: { nodes, edges }, sites, ids }
+  return { graph: { nodes, edges }, sites, ids, flows: [...flows.keys()] }
 }
 
 /** Depth-first from the sources: an edge into a node still on the path closes a cycle. */

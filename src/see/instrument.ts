@@ -25,7 +25,7 @@ export interface StageFigures {
   rate: number
   /**
    * Time spent in this node, in ms: for a fused step, the time in its function (sampled: one
-   * element in 64 is timed, and the total is scaled up); for other stages, the time their
+   * element in 256 is timed, and the total is scaled up); for other stages, the time their
    * `next()` calls were pending less the time they waited on the stage before them; for a
    * source, the time its reader waited on it.
    */
@@ -89,50 +89,79 @@ interface Counter {
 const counter = (): Counter => ({ in: 0, out: 0, pending: 0, incl: 0, sampled: 0 })
 const now = (): number => performance.now()
 /** One push in this many is timed, in a fused run. */
-const SAMPLE = 63
+const SAMPLE = 255
+
+/** Which pushes of one fused run are timed: one root element in SAMPLE + 1. */
+interface Sampling {
+  on: boolean
+  n: number
+}
+
+/**
+ * A counting step in front of a fused step. A class, so that every instance shares one `push`:
+ * the run's call sites stay monomorphic however many pipelines are instrumented.
+ */
+class Counted implements Step<unknown> {
+  constructor(
+    private readonly inner: Step<unknown>,
+    private readonly c: Counter,
+    private readonly sampling: Sampling,
+    private readonly first: boolean,
+  ) {}
+
+  push(x: unknown): PushResult {
+    this.c.in++
+    const s = this.sampling
+    if (this.first) s.on = (++s.n & SAMPLE) === 0
+    return s.on ? this.timed(x) : this.inner.push(x)
+  }
+
+  private timed(x: unknown): PushResult {
+    const c = this.c
+    const t = now()
+    const r = this.inner.push(x)
+    c.sampled++
+    if (isPromiseLike(r))
+      return r.then((v) => {
+        c.incl += now() - t
+        return v
+      })
+    c.incl += now() - t
+    return r
+  }
+
+  end(): PushResult {
+    return this.inner.end()
+  }
+}
+
+/** Behind the last fused step of a run: counts what the run gives out. */
+class Tail implements Step<unknown> {
+  constructor(
+    private readonly down: Step<unknown>,
+    private readonly c: Counter,
+  ) {}
+
+  push(x: unknown): PushResult {
+    this.c.out++
+    return this.down.push(x)
+  }
+
+  end(): PushResult {
+    return this.down.end()
+  }
+}
 
 /** The ops of one Flow, wrapped to count: each step counts what it takes in; the last counts what it gives out too. */
 function countOps(ops: readonly NamedOp[], counters: readonly Counter[]): NamedOp[] {
-  const sampling = { on: false, n: 0 }
+  const sampling: Sampling = { on: false, n: 0 }
   return ops.map((named, i): NamedOp => {
     const c = counters[i] as Counter
-    const first = i === 0
     const last = i === ops.length - 1
     return {
       name: named.name,
-      op: (down: Step<unknown>) => {
-        const inner = named.op(
-          last
-            ? {
-                push(y) {
-                  c.out++
-                  return down.push(y)
-                },
-                end: () => down.end(),
-              }
-            : down,
-        ) as Step<unknown>
-        const timed = (x: unknown): PushResult => {
-          const t = now()
-          const r = inner.push(x)
-          c.sampled++
-          if (isPromiseLike(r))
-            return r.then((v) => {
-              c.incl += now() - t
-              return v
-            })
-          c.incl += now() - t
-          return r
-        }
-        return {
-          push(x) {
-            c.in++
-            if (first) sampling.on = (++sampling.n & SAMPLE) === 0
-            return sampling.on ? timed(x) : inner.push(x)
-          },
-          end: () => inner.end(),
-        }
-      },
+      op: (down: Step<unknown>) =>
+        new Counted(named.op(last ? new Tail(down, c) : down) as Step<unknown>, c, sampling, i === 0),
     }
   })
 }
@@ -222,6 +251,21 @@ export function instrument(pipeline: Pipeline, options: InstrumentOptions = {}):
     const root = rootId === undefined ? undefined : siteOf.get(rootId)
     // a sync root (an array) is read by the steps themselves: what it gave is what the first step took
     if (root !== undefined && isSyncOnly(flow.root)) rootCounts.set(root, cs[0] as Counter)
+  }
+
+  // a sync source read with no steps after it (an array given to merge or map with concurrency):
+  // one counting step, which passes everything on as it is
+  for (const flow of w.flows) {
+    if (flow.ops.length > 0 || !isSyncOnly(flow.root)) continue
+    const rootId = w.ids.get(flow.root)
+    const root = rootId === undefined ? undefined : siteOf.get(rootId)
+    if (root === undefined) continue
+    const c = counter()
+    const sampling: Sampling = { on: false, n: 0 }
+    ;(flow as { ops: readonly NamedOp[] }).ops = [
+      { name: 'count', op: (down: Step<unknown>) => new Counted(down, c, sampling, false) },
+    ]
+    rootCounts.set(root, c)
   }
 
   // everything else: wrap the iterators (and the push side, for a sink that drives them)
