@@ -77,14 +77,12 @@ test(
       backlog: 200,
       interval: 50,
     })
+    t.after(() => dash.close())
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     })
-    t.after(async () => {
-      await browser.close()
-      await dash.close()
-    })
+    t.after(() => browser.close())
     const page = await browser.newPage({ viewport: { width: 1400, height: 640 } })
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
