@@ -12,7 +12,7 @@ export {
   type Snapshot,
   type StageFigures,
 } from './instrument.js'
-export { progress, type ProgressOptions, type ProgressStream } from './progress.js'
+export { progress, type Progress, type ProgressOptions, type ProgressStream } from './progress.js'
 export { toOpenTelemetry, type OpenTelemetryOptions } from './otel.js'
 export { serveDashboard } from './dashboard.js'
 export type { Dashboard, DashboardOptions, DashboardFrame } from './dashboard.js'

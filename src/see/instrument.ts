@@ -269,7 +269,8 @@ type Patchable = Record<PropertyKey, unknown>
  * Fused built-in steps get counting steps in their place; other stages, sources and tee
  * branches have their iterators wrapped (one promise callback per element). An array given
  * straight to `merge` or `zip` is not counted.
- * @param pipeline - the iterable `pipe` returned, not yet iterated
+ * @param pipeline - the iterable `pipe` returned, not yet iterated; or an array of them (the
+ *   branches of a tee, each before its sink), seen as one graph
  * @param options - `{ window = '5s', clock }`
  * @example
  * ```ts
@@ -279,18 +280,21 @@ type Patchable = Record<PropertyKey, unknown>
  * setInterval(() => console.table(seen.snapshot().stages), 5000)
  * ```
  */
-export function instrument(pipeline: Pipeline, options: InstrumentOptions = {}): Instrumented {
-  if (isPromiseLike(pipeline))
-    throw new TypeError(
-      'instrument: the pipeline is a Promise: its sink started it already. Instrument the stream before the sink: ' +
-        'const s = pipe(...); const seen = instrument(s); await pipe(s, sink(f))',
-    )
-  if (pipeline === null || typeof pipeline !== 'object' || typeof (pipeline as unknown as Patchable)[AI] !== 'function')
-    fail(TypeError, 'instrument', 'pipeline', 'an AsyncIterable from pipe', pipeline)
+export function instrument(pipeline: Pipeline | readonly Pipeline[], options: InstrumentOptions = {}): Instrumented {
+  const list: readonly unknown[] = Array.isArray(pipeline) ? pipeline : [pipeline]
+  for (const p of list) {
+    if (isPromiseLike(p))
+      throw new TypeError(
+        'instrument: the pipeline is a Promise: its sink started it already. Instrument the stream before the sink: ' +
+          'const s = pipe(...); const seen = instrument(s); await pipe(s, sink(f))',
+      )
+    if (p === null || typeof p !== 'object' || typeof (p as Patchable)[AI] !== 'function')
+      fail(TypeError, 'instrument', 'pipeline', 'an AsyncIterable from pipe', p)
+  }
   checkObject('instrument', 'options', options)
   const windowMs = toMs('instrument', 'window', options.window ?? 5000)
   const clock = options.clock
-  const w = walk([pipeline])
+  const w = walk(list)
   const counters = new Map<Site, Counter>(w.sites.map((s) => [s, counter()]))
   const edges = new Map<unknown, { n: number }>()
   /** sources that cannot be wrapped (arrays): what the first step of their Flow took in */

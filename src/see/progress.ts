@@ -11,6 +11,22 @@ export interface ProgressStream {
   readonly isTTY?: boolean
 }
 
+/**
+ * What {@link progress} returns.
+ * @example
+ * ```ts
+ * const shown: Progress = progress(stream)
+ * shown.log('connected') // printed above the table on a terminal
+ * shown.stop()
+ * ```
+ */
+export interface Progress {
+  /** Draw a last frame and stop. */
+  stop(): void
+  /** Print a line of your own: on a terminal above the table (which is drawn again below it). */
+  log(text: string): void
+}
+
 /** Options for {@link progress}. */
 export interface ProgressOptions {
   /** How often to redraw: ms or a duration string (default `'500ms'` on a terminal, `'5s'` otherwise). */
@@ -87,8 +103,8 @@ const isInstrumented = (x: unknown): x is Instrumented =>
  * not a terminal (a log, CI). It instruments the pipeline (see {@link instrument}: call it
  * before the pipeline runs), or takes an `Instrumented` you already have. Returns `stop()`,
  * which draws a last frame and ends the display; so does aborting `signal`. The timers do not
- * keep the process alive.
- * @param pipeline - the iterable `pipe` returned (not yet running), or an `Instrumented`
+ * keep the process alive. `log(text)` prints a line of your own above the table.
+ * @param pipeline - the iterable `pipe` returned (not yet running), an array of them, or an `Instrumented`
  * @param options - `{ interval, stream = process.stderr, signal, clock }`
  * @example
  * ```ts
@@ -98,7 +114,10 @@ const isInstrumented = (x: unknown): x is Instrumented =>
  * shown.stop()
  * ```
  */
-export function progress(pipeline: Pipeline | Instrumented, options: ProgressOptions = {}): { stop(): void } {
+export function progress(
+  pipeline: Pipeline | readonly Pipeline[] | Instrumented,
+  options: ProgressOptions = {},
+): Progress {
   checkObject('progress', 'options', options)
   const { stream = process.stderr, signal, clock } = options
   if (stream === null || typeof stream !== 'object' || typeof stream.write !== 'function')
@@ -130,9 +149,19 @@ export function progress(pipeline: Pipeline | Instrumented, options: ProgressOpt
     ac.abort()
     draw()
   }
+  const log = (text: string): void => {
+    if (!tty || drawn === 0) {
+      out.write(`${text}\n`)
+      return
+    }
+    // clear the table, print the line where it was, draw the table again below it
+    out.write(`\x1b[${drawn}A\x1b[J${text}\n`)
+    drawn = 0
+    if (!stopped) draw()
+  }
   if (signal?.aborted === true) {
     finish()
-    return { stop() {} }
+    return { stop() {}, log }
   }
   signal?.addEventListener('abort', finish, { once: true })
   void (async () => {
@@ -151,5 +180,6 @@ export function progress(pipeline: Pipeline | Instrumented, options: ProgressOpt
       signal?.removeEventListener('abort', finish)
       finish()
     },
+    log,
   }
 }

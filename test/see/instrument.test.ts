@@ -249,3 +249,23 @@ test('OpenTelemetry: the figures as counters and gauges on a real MeterProvider'
   off()
   await provider.shutdown()
 })
+
+test('progress log(): a line of your own above the table, which is drawn again below it', async () => {
+  const clock = new FakeClock()
+  const out = fakeStream(true)
+  const [a, b] = tee(pipe([1, 2, 3]), 2)
+  const left = pipe(a, map(double))
+  const right = pipe(b, filter(isBig))
+  const shown = progress([left, right], { stream: out, clock, interval: 1000 })
+  assert.deepEqual(await Promise.all([pipe(left, toArray()), pipe(right, toArray())]), [[2, 4, 6], []])
+  await clock.advance(1000)
+  // a header and one line each for the array, the tee, the map and the filter
+  assert.equal(out.text.split('\n').length - 1, 5)
+  assert.match(out.text, /array\s+3\s/)
+  assert.match(out.text, /tee\(2\)\s+6\s/) // three elements to each of two branches
+  assert.match(out.text, /filter\(isBig\)\s+0\s/)
+  out.text = ''
+  shown.log('hello')
+  assert.ok(out.text.startsWith('\x1b[5A\x1b[Jhello\n\x1b[2Kstage'), JSON.stringify(out.text))
+  shown.stop()
+})
