@@ -158,11 +158,13 @@ async function loadPeers(): Promise<{ WSS: typeof WebSocketServer; uplotJs: Buff
  * Loads the optional peer dependencies `ws` and `uplot`. The frame streams are read by the
  * dashboard (it is their sink); `pipeline` is only looked at, never stopped.
  * @example
- * const run = instrument(pipe(source, map(parse), filter(valid), toArray()))
+ * // a stream of DataFrame chunks, instrumented before anything reads it
+ * const quotes = pipe(ticks, map(parse), filter(valid))
+ * const seen = instrument(quotes)
  * const dash = await serveDashboard({
  *   port: 8080,
- *   pipeline: run,
- *   frames: { prices: { stream: prices.stream, x: 'time', columns: ['bid', 'ask'] } },
+ *   pipeline: seen,
+ *   frames: { quotes: { stream: quotes, x: 'time', columns: ['bid', 'ask'] } }, // the dashboard reads it
  *   backlog: 500,
  * })
  * console.log(`open ${dash.url}`)
@@ -345,6 +347,8 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
     return closing
   }
   signal?.addEventListener('abort', onAbort, { once: true })
+  // aborted while the server was starting
+  if (signal?.aborted) onAbort()
 
   return {
     url,

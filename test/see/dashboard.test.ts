@@ -275,3 +275,12 @@ test('close() and abort stop reading the frame streams, disconnect pages and fre
   c.close()
   await assert.rejects(serveDashboard({ port: 0, signal: AbortSignal.abort(new Error('already')) }), /already/)
 })
+
+test('a port in use rejects with the listen error', async () => {
+  const first = await serveDashboard({ port: 0 })
+  try {
+    await assert.rejects(serveDashboard({ port: first.address().port }), { code: 'EADDRINUSE' })
+  } finally {
+    await first.close()
+  }
+})
