@@ -122,15 +122,18 @@ const CLIENT = String.raw`
     const layers = []
     for (const id of ids) { const r = rankOf(id); (layers[r] = layers[r] || []).push(id) }
     const slot = new Map()
-    layers.forEach((layer, r) => {
-      if (r > 0) {
-        const order = new Map(layer.map((id, i) => [id, i]))
-        const centre = (id) => {
-          const ps = inc.get(id).filter((p) => slot.has(p) && !back.has(key(p, id)))
-          return ps.length ? ps.reduce((s, p) => s + slot.get(p), 0) / ps.length : 1e9 + order.get(id)
-        }
-        layer.sort((a, b) => centre(a) - centre(b) || order.get(a) - order.get(b))
+    // the ends of loop edges go to the bottom of their layer, so that the loop, drawn under
+    // the boxes, crosses none of them
+    const looped = new Set()
+    for (const e of edges) if (back.has(key(e.from, e.to))) { looped.add(e.from); looped.add(e.to) }
+    layers.forEach((layer) => {
+      const order = new Map(layer.map((id, i) => [id, i]))
+      const centre = (id) => {
+        const ps = inc.get(id).filter((p) => slot.has(p) && !back.has(key(p, id)))
+        return ps.length ? ps.reduce((s, p) => s + slot.get(p), 0) / ps.length : 1e6 + order.get(id)
       }
+      const place = (id) => (looped.has(id) ? 1e9 : 0) + centre(id)
+      layer.sort((a, b) => place(a) - place(b) || order.get(a) - order.get(b))
       layer.forEach((id, i) => slot.set(id, i))
     })
     const rows = Math.max(1, ...layers.map((l) => (l ? l.length : 0)))
