@@ -24,7 +24,7 @@ export interface Progress {
   /** Draw a last frame and stop. */
   stop(): void
   /** Print a line of your own: on a terminal above the table (which is drawn again below it). */
-  log(text: string): void
+  log: (text: string) => void
 }
 
 /** Options for {@link progress}. */
