@@ -44,7 +44,14 @@ export interface Graph {
   edges: GraphEdge[]
 }
 
-/** A pipeline as `graphOf` takes it: the iterable a pipe returns, or the promise of a sink. */
+/**
+ * A pipeline as `graphOf` takes it: the iterable a pipe returns, or the promise of a sink.
+ * @example
+ * ```ts
+ * const running: Pipeline = pipe([1, 2], map(double), toArray())
+ * const stream: Pipeline = pipe([1, 2], map(double))
+ * ```
+ */
 export type Pipeline = AsyncIterable<unknown> | Promise<unknown>
 
 /**

@@ -5,7 +5,15 @@ import { compact } from './dot.js'
 import type { Pipeline } from './graph.js'
 import { instrument, type Instrumented, type Snapshot } from './instrument.js'
 
-/** Where `progress` writes: a stream with `write`, and `isTTY` when it is a terminal. */
+/**
+ * Where `progress` writes: a stream with `write`, and `isTTY` when it is a terminal.
+ * @example
+ * ```ts
+ * const lines: string[] = []
+ * const out: ProgressStream = { isTTY: false, write: (text: string) => lines.push(text) }
+ * progress(stream, { stream: out })
+ * ```
+ */
 export interface ProgressStream {
   write(text: string): unknown
   readonly isTTY?: boolean
