@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/sdk-metrics'
 import { pipe, map, filter, accumulate, tee, pushable, buffer, toArray, sink } from '../../src/index.js'
 import { FakeClock } from '../../src/internal/clock.js'
-import { instrument, progress, toOpenTelemetry, type Snapshot, type StageFigures } from '../../src/see/index.js'
+import { instrument, progress, toDot, toOpenTelemetry, type Snapshot, type StageFigures } from '../../src/see/index.js'
 
 const byName = (s: Snapshot): Record<string, Omit<StageFigures, 'id' | 'name' | 'busyMs' | 'rate'>> =>
   Object.fromEntries(s.stages.map((f) => [f.name, { in: f.in, out: f.out, waiting: f.waiting, inFlight: f.inFlight }]))
@@ -268,4 +268,13 @@ test('progress log(): a line of your own above the table, which is drawn again b
   shown.log('hello')
   assert.ok(out.text.startsWith('\x1b[5A\x1b[Jhello\n\x1b[2Kstage'), JSON.stringify(out.text))
   shown.stop()
+})
+
+test('toDot with figures: each label gets its counts', async () => {
+  const stream = pipe([1, 2, 3, 20, 30], map(double), filter(isBig))
+  const seen = instrument(stream)
+  await pipe(stream, toArray())
+  const dot = toDot(seen.graph, { figures: seen.snapshot() })
+  assert.match(dot, /s1 \[label="map\(double\)\\n5 out · [\d.k]+\/s"/)
+  assert.match(dot, /s2 \[label="filter\(isBig\)\\n2 out · [\d.k]+\/s"/)
 })
