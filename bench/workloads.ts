@@ -13,6 +13,7 @@ import type { Scheduler, Sink as MostSink, Stream, Time } from '@most/types'
 import { pushable as itPushable } from 'it-pushable'
 import * as si from 'streaming-iterables'
 import * as sz from '../src/index.js'
+import { instrument } from '../src/see/index.js'
 import type { Impl, MemProbe, Workload } from './harness.js'
 
 // ---- streamz-ts combinators that may not exist yet (written by another helper)
@@ -192,6 +193,21 @@ function buildW1(): Workload {
           sz.accumulate(add, { start: 0 }),
           sz.sink((v: number) => (last = v)),
         )
+        return last
+      },
+    },
+    {
+      name: 'streamz-ts instrumented',
+      note: 'streamz-ts/see instrument(): every fused step counted',
+      run: async () => {
+        let last = 0
+        const stream = sz.pipe(arr, sz.map(double), sz.filter(byThree), sz.accumulate(add, { start: 0 }))
+        const seen = instrument(stream)
+        await sz.pipe(
+          stream,
+          sz.sink((v: number) => (last = v)),
+        )
+        if (seen.snapshot().stages[1]?.in !== N1) throw new Error('W1 instrumented: map did not count every element')
         return last
       },
     },

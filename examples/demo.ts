@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util'
 import pl from 'nodejs-polars'
 import { pipe, files, periodic, map, tee, accumulate, flatten, filter, sink, parseDuration } from '../src/index.js'
 import { toFrame } from '../src/frame/index.js'
+import { progress } from '../src/see/index.js'
 
 interface Row {
   name: string
@@ -79,39 +80,37 @@ async function main(): Promise<void> {
     sink(() => undefined),
   )
 
-  // the pipeline: new files -> parsed batches -> two branches
+  // the pipeline: new files -> parsed batches -> three branches
   const batches = pipe(
     files(dir, { pollInterval: '100ms', signal: stop.signal }),
-    map(async (path: string): Promise<Batch> => ({
-      file: basename(path),
-      rows: parseCsv(await readFile(path, 'utf8')),
-    })),
+    map(async function readBatch(path: string): Promise<Batch> {
+      return { file: basename(path), rows: parseCsv(await readFile(path, 'utf8')) }
+    }),
   )
   const [forMean, forAlerts, forFrames] = tee(batches, 3)
 
-  const means = pipe(
+  const meanStream = pipe(
     forMean,
     accumulate(
-      (s: { files: number; sum: number; count: number; last: string }, batch: Batch) => ({
-        files: s.files + 1,
-        sum: s.sum + batch.rows.reduce((total, row) => total + row.amount, 0),
-        count: s.count + batch.rows.length,
-        last: batch.file,
-      }),
+      function runningSum(s: { files: number; sum: number; count: number; last: string }, batch: Batch) {
+        return {
+          files: s.files + 1,
+          sum: s.sum + batch.rows.reduce((total, row) => total + row.amount, 0),
+          count: s.count + batch.rows.length,
+          last: batch.file,
+        }
+      },
       { start: { files: 0, sum: 0, count: 0, last: '' } },
     ),
-    sink((s) => {
-      console.log(`${s.last}  running mean ${(s.sum / s.count).toFixed(2)} over ${s.count} rows in ${s.files} files`)
-    }),
   )
-
-  const alerts = pipe(
+  const alertStream = pipe(
     forAlerts,
-    map((batch: Batch) => batch.rows.map((row) => ({ ...row, file: batch.file }))),
+    map(function withFile(batch: Batch) {
+      return batch.rows.map((row) => ({ ...row, file: batch.file }))
+    }),
     flatten(),
-    filter((row) => row.amount > THRESHOLD),
-    sink((row) => {
-      console.log(`ALERT  ${row.file}: ${row.name} spent ${row.amount.toFixed(2)} (threshold ${THRESHOLD})`)
+    filter(function overThreshold(row: Row & { file: string }) {
+      return row.amount > THRESHOLD
     }),
   )
 
@@ -120,20 +119,41 @@ async function main(): Promise<void> {
   const byName = toFrame(
     pipe(
       forFrames,
-      map((batch: Batch) => batch.rows),
+      map(function rowsOf(batch: Batch) {
+        return batch.rows
+      }),
     ),
     { example },
   )
     .groupBy('name')
     .col('amount')
     .mean()
+
+  // a live table of every stage on stderr (streamz-ts/see), redrawn in place on a terminal and a
+  // line every few seconds otherwise; on a terminal our own lines are printed above it
+  const shown = progress([meanStream, alertStream], { interval: process.stderr.isTTY ? '250ms' : '2s' })
+  const say = process.stdout.isTTY && process.stderr.isTTY ? shown.log : (line: string) => console.log(line)
+
+  const means = pipe(
+    meanStream,
+    sink((s) => {
+      say(`${s.last}  running mean ${(s.sum / s.count).toFixed(2)} over ${s.count} rows in ${s.files} files`)
+    }),
+  )
+  const alerts = pipe(
+    alertStream,
+    sink((row) => {
+      say(`ALERT  ${row.file}: ${row.name} spent ${row.amount.toFixed(2)} (threshold ${THRESHOLD})`)
+    }),
+  )
+
   const frames = pipe(
     byName.stream,
     sink((df: pl.DataFrame) => {
       const means = (df.toRecords() as { name: string; amount: number }[]).map(
         (r) => `${r.name} ${r.amount.toFixed(2)}`,
       )
-      console.log(`FRAME  mean amount by name: ${means.join(', ')}`)
+      say(`FRAME  mean amount by name: ${means.join(', ')}`)
     }),
   )
 
@@ -147,8 +167,10 @@ async function main(): Promise<void> {
     // the abort ends every branch with the abort reason: that is the normal way out
     const failure = results.find((r) => r.status === 'rejected' && r.reason !== stop.signal.reason)
     if (failure?.status === 'rejected') throw failure.reason as Error
+    shown.stop() // the last frame of the table, then our last line below it
     console.log(`done: ${written} files written; stopped after ${durationMs / 1000} s`)
   } finally {
+    shown.stop()
     clearTimeout(timer)
     stop.abort(new Error('demo finished'))
     await writing.catch(() => undefined) // let a write in progress finish before removing the folder

@@ -3,6 +3,7 @@
  * operator, the argument and the value. (Kept terse: they are in every bundle.)
  * @internal
  */
+import { AI } from '../pipe/flow.js'
 
 /** A short, readable rendering of a bad argument for an error message. */
 export function show(x: unknown): string {
@@ -13,7 +14,7 @@ export function show(x: unknown): string {
       : x !== null && typeof x === 'object'
         ? Array.isArray(x)
           ? `an array of length ${x.length}`
-          : Object.prototype.toString.call(x)
+          : {}.toString.call(x)
         : String(x)
 }
 
@@ -54,7 +55,7 @@ export function checkIterable(op: string, arg: string, value: unknown): void {
   if (
     value === null ||
     value === undefined ||
-    (typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function' &&
+    (typeof (value as Partial<AsyncIterable<unknown>>)[AI] !== 'function' &&
       typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function')
   )
     fail(TypeError, op, arg, 'an AsyncIterable or Iterable', value)

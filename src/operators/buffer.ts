@@ -3,6 +3,7 @@ import { checkInteger } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
 import { interruptible } from '../internal/interruptible.js'
+import { describeStage } from '../internal/describe.js'
 
 /**
  * Let up to `n` elements pile up here while downstream is busy (Streamz `buffer`): from the
@@ -19,61 +20,65 @@ import { interruptible } from '../internal/interruptible.js'
  */
 export function buffer<T>(n: number): Stage<T, T> {
   checkInteger('buffer', 'n', n, 1, true)
-  return (source) =>
-    interruptible(async function* bufferStage(_stop, track) {
-      const it = track(source)[Symbol.asyncIterator]()
-      const queue = new Queue<T>()
-      let srcDone = false
-      let stopped = false
-      let pulling = false
-      let failure: { error: unknown } | undefined
-      let wake: (() => void) | undefined
-      const notify = (): void => {
-        const w = wake
-        wake = undefined
-        w?.()
-      }
-      const fail = (error: unknown): void => {
-        pulling = false
-        srcDone = true
-        failure = { error }
-        notify()
-      }
-      const pump = (): void => {
-        if (stopped || srcDone || pulling || queue.length >= n) return
-        pulling = true
+  return describeStage(
+    `buffer(${n})`,
+    (source) =>
+      interruptible(async function* bufferStage(_stop, track) {
+        const it = track(source)[Symbol.asyncIterator]()
+        const queue = new Queue<T>()
+        let srcDone = false
+        let stopped = false
+        let pulling = false
+        let failure: { error: unknown } | undefined
+        let wake: (() => void) | undefined
+        const notify = (): void => {
+          const w = wake
+          wake = undefined
+          w?.()
+        }
+        const fail = (error: unknown): void => {
+          pulling = false
+          srcDone = true
+          failure = { error }
+          notify()
+        }
+        const pump = (): void => {
+          if (stopped || srcDone || pulling || queue.length >= n) return
+          pulling = true
+          try {
+            it.next().then((r) => {
+              pulling = false
+              if (stopped) return
+              if (r.done === true) srcDone = true
+              else queue.push(r.value)
+              notify()
+              pump()
+            }, fail)
+          } catch (e) {
+            fail(e)
+          }
+        }
         try {
-          it.next().then((r) => {
-            pulling = false
-            if (stopped) return
-            if (r.done === true) srcDone = true
-            else queue.push(r.value)
-            notify()
+          for (;;) {
             pump()
-          }, fail)
-        } catch (e) {
-          fail(e)
-        }
-      }
-      try {
-        for (;;) {
-          pump()
-          if (queue.length > 0) {
-            const x = queue.shift()
-            pump() // refill the slot just freed while the consumer works on x
-            yield x
-            continue
+            if (queue.length > 0) {
+              const x = queue.shift()
+              pump() // refill the slot just freed while the consumer works on x
+              yield x
+              continue
+            }
+            if (srcDone) {
+              if (failure !== undefined) throw failure.error
+              return
+            }
+            await new Promise<void>((resolve) => (wake = resolve))
           }
-          if (srcDone) {
-            if (failure !== undefined) throw failure.error
-            return
-          }
-          await new Promise<void>((resolve) => (wake = resolve))
+        } finally {
+          stopped = true
+          queue.clear()
+          if (!srcDone) closeAll([it])
         }
-      } finally {
-        stopped = true
-        queue.clear()
-        if (!srcDone) closeAll([it])
-      }
-    })
+      }),
+    { buffers: true },
+  )
 }

@@ -3,6 +3,7 @@ import { checkIterable } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { interruptible } from '../internal/interruptible.js'
 import { toAsync } from '../pipe/flow.js'
+import { describeStage } from '../internal/describe.js'
 
 type Pulled<T> = { which: 0 | 1; ok: true; r: IteratorResult<T> } | { which: 0 | 1; ok: false; error: unknown }
 
@@ -35,7 +36,7 @@ function pullFrom<T>(it: AsyncIterator<T>, which: 0 | 1): Promise<Pulled<T>> {
  */
 export function collect<T>(flushes: AsyncIterable<unknown> | Iterable<unknown>): Stage<T, T[]> {
   checkIterable('collect', 'flushes', flushes)
-  return (source) =>
+  return describeStage('collect', (source) =>
     interruptible(async function* collectStage(_stop, track) {
       const src = track(source)[Symbol.asyncIterator]()
       let flu: AsyncIterator<unknown> | undefined
@@ -78,5 +79,6 @@ export function collect<T>(flushes: AsyncIterable<unknown> | Iterable<unknown>):
       } finally {
         closeAll([srcOpen ? src : undefined, fluOpen ? flu : undefined])
       }
-    })
+    }),
+  )
 }

@@ -4,6 +4,7 @@ import { checkIterable, checkObject, show } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
 import type { SourceTuple } from './merge.js'
+import { describe } from '../internal/describe.js'
 
 /** Options for {@link combineLatest}. */
 export interface CombineLatestOptions {
@@ -233,5 +234,5 @@ export function combineLatest<T extends unknown[]>(
       trigger[k] = true
     }
   }
-  return new Latest<T>(list, trigger, false)
+  return describe(new Latest<T>(list, trigger, false), { name: 'combineLatest', kind: 'join', upstream: list })
 }

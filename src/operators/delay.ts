@@ -4,6 +4,7 @@ import { checkObject, checkSignal } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
 import { interruptible } from '../internal/interruptible.js'
+import { describeStage } from '../internal/describe.js'
 
 /** Options for {@link delay}. */
 export interface DelayOptions {
@@ -32,11 +33,12 @@ export function delay<T>(ms: number | string, options: DelayOptions = {}): Stage
   checkObject('delay', 'options', options)
   const { clock = realClock, signal } = options
   checkSignal('delay', signal)
-  return (source) =>
+  return describeStage(`delay(${wait}ms)`, (source) =>
     interruptible(async function* delayStage(stop, track) {
       for await (const x of abortable(track(source), signal)) {
         await clock.sleep(wait, stop)
         yield x
       }
-    }, signal)
+    }, signal),
+  )
 }

@@ -3,6 +3,7 @@ import type { Stage } from '../pipe/types.js'
 import { show } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { interruptible } from '../internal/interruptible.js'
+import { describeStage } from '../internal/describe.js'
 
 /**
  * Emit the elements of each element in turn (Streamz `flatten`): arrays, Sets, sync and
@@ -18,27 +19,30 @@ import { interruptible } from '../internal/interruptible.js'
  * ```
  */
 export function flatten<T>(): Stage<Iterable<T> | AsyncIterable<T>, T> {
-  return flattenAcks((source: AsyncIterable<Iterable<T> | AsyncIterable<T>>) =>
-    interruptible(async function* flattenStage(stop, track) {
-      let current: AsyncIterator<T> | undefined // the inner async iterator being read
-      stop.addEventListener('abort', () => closeAll([current]), { once: true })
-      for await (const inner of track(source)) {
-        if (inner !== null && inner !== undefined) {
-          if (typeof (inner as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function') {
-            const opened = {
-              [Symbol.asyncIterator]: () => (current = (inner as AsyncIterable<T>)[Symbol.asyncIterator]()),
+  return describeStage(
+    'flatten',
+    flattenAcks((source: AsyncIterable<Iterable<T> | AsyncIterable<T>>) =>
+      interruptible(async function* flattenStage(stop, track) {
+        let current: AsyncIterator<T> | undefined // the inner async iterator being read
+        stop.addEventListener('abort', () => closeAll([current]), { once: true })
+        for await (const inner of track(source)) {
+          if (inner !== null && inner !== undefined) {
+            if (typeof (inner as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function') {
+              const opened = {
+                [Symbol.asyncIterator]: () => (current = (inner as AsyncIterable<T>)[Symbol.asyncIterator]()),
+              }
+              for await (const y of opened) yield y
+              current = undefined
+              continue
             }
-            for await (const y of opened) yield y
-            current = undefined
-            continue
+            if (typeof (inner as Partial<Iterable<T>>)[Symbol.iterator] === 'function') {
+              for (const y of inner as Iterable<T>) yield y
+              continue
+            }
           }
-          if (typeof (inner as Partial<Iterable<T>>)[Symbol.iterator] === 'function') {
-            for (const y of inner as Iterable<T>) yield y
-            continue
-          }
+          throw new TypeError(`flatten: each element must be an Iterable or AsyncIterable, got ${show(inner)}`)
         }
-        throw new TypeError(`flatten: each element must be an Iterable or AsyncIterable, got ${show(inner)}`)
-      }
-    }),
+      }),
+    ),
   )
 }

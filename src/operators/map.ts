@@ -1,5 +1,5 @@
 import type { Stage } from '../pipe/types.js'
-import { fuse, isPromiseLike } from '../pipe/flow.js'
+import { AI, UP, fuse, isPromiseLike } from '../pipe/flow.js'
 import { checkFunction, checkInteger, checkObject } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 
@@ -43,10 +43,11 @@ type Slot = [0 | 1 | 2, unknown]
 
 function mapConcurrent<A, B>(f: (x: A) => B | PromiseLike<B>, concurrency: number): Stage<A, B> {
   return (source) => ({
+    [UP]: [f, source, concurrency], // for streamz-ts/see: map(f) with concurrency, on `source`
     [Symbol.asyncIterator]() {
       // An async generator queues return() behind a pending next(); closing the source
       // first lets a next() that waits on a silent source settle, so return() is prompt.
-      const it = source[Symbol.asyncIterator]()
+      const it = source[AI]()
       const g = mapConcurrentStage(it)
       return {
         next: () => g.next(),

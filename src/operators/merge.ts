@@ -3,6 +3,7 @@ import { DONE, DRIVE, toAsync, type Drivable, type Step, DONE_RESULT } from '../
 import { checkIterable } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
+import { describe } from '../internal/describe.js'
 
 /**
  * A tuple of sources typed from the tuple of their element types: `SourceTuple<[A, B]>` is
@@ -260,5 +261,9 @@ function driveMerge<T>(sources: readonly Source<T>[], step: Step<T>): Promise<vo
  */
 export function merge<T extends readonly unknown[]>(...sources: SourceTuple<T>): AsyncIterable<T[number]> {
   for (let i = 0; i < sources.length; i++) checkIterable('merge', `source ${i}`, sources[i])
-  return new Merge<T[number]>(sources as readonly Source<T[number]>[])
+  return describe(new Merge<T[number]>(sources as readonly Source<T[number]>[]), {
+    name: 'merge',
+    kind: 'join',
+    upstream: sources,
+  })
 }

@@ -8,6 +8,7 @@ import { abortable } from '../internal/abort.js'
 import { interruptible } from '../internal/interruptible.js'
 import { closeAll } from '../internal/close-all.js'
 import { keyFunction, type KeyName } from './pluck.js'
+import { describeStage } from '../internal/describe.js'
 
 /** Options for {@link partition}. */
 export interface PartitionOptions<T> {
@@ -123,92 +124,95 @@ function partitionTimed<T>(
   clock: Clock,
   signal: AbortSignal | undefined,
 ): Stage<T, T[]> {
-  return batchAcks((source: AsyncIterable<T>) =>
-    interruptible(async function* partitionStage(_stop, track) {
-      const it = abortable(track(source), signal)[Symbol.asyncIterator]()
-      // pending partitions by key, oldest first: deadlines grow in insertion order, so the
-      // first entry is always the next to time out
-      const parts = new Map<unknown, Pending<T>>()
-      let pull: Promise<Pulled<T>> | undefined
-      let timer: { deadline: number; ac: AbortController; fired: Promise<typeof FIRED | undefined> } | undefined
-      let srcDone = false
-      const cancel = (): void => {
-        timer?.ac.abort()
-        timer = undefined
-      }
-      // before a yield: a timer left for a partition already emitted must not sleep on while
-      // the consumer holds the generator suspended
-      const dropStaleTimer = (): void => {
-        if (timer !== undefined && parts.values().next().value?.deadline !== timer.deadline) cancel()
-      }
-      try {
-        for (;;) {
-          const now = clock.now()
-          for (const [k, p] of parts) {
-            if (p.deadline > now) break
-            parts.delete(k)
-            dropStaleTimer()
-            yield p.items
-          }
-          const first = parts.values().next()
-          if (first.done === true) cancel()
-          else if (timer === undefined || timer.deadline !== first.value.deadline) {
-            cancel()
-            const ac = new AbortController()
-            const deadline = first.value.deadline
-            const fired = clock.sleep(Math.max(0, deadline - clock.now()), ac.signal).then(
-              (): typeof FIRED => FIRED,
-              () => undefined,
-            )
-            timer = { deadline, ac, fired }
-          }
-          pull ??= it.next().then(
-            (r): Pulled<T> => ({ ok: true, r }),
-            (error: unknown): Pulled<T> => ({ ok: false, error }),
-          )
-          const ev = timer === undefined ? await pull : await Promise.race([pull, timer.fired])
-          if (ev === FIRED) {
-            timer = undefined
-            continue
-          }
-          if (ev === undefined) continue // a cancelled timer: cannot win a race, but be safe
-          pull = undefined
-          if (!ev.ok) {
-            srcDone = true
-            throw ev.error
-          }
-          if (ev.r.done === true) {
-            srcDone = true
-            cancel()
-            for (const p of parts.values()) yield p.items
-            parts.clear()
-            return
-          }
-          const x = ev.r.value
-          // partitions that are due go out before x can join one of them
-          const at = clock.now()
-          for (const [k, p] of parts) {
-            if (p.deadline > at) break
-            parts.delete(k)
-            dropStaleTimer()
-            yield p.items
-          }
-          const k = keyOf === undefined ? undefined : keyOf(x)
-          const p = parts.get(k)
-          if (p === undefined) parts.set(k, { items: [x], deadline: clock.now() + ms })
-          else {
-            p.items.push(x)
-            if (p.items.length >= n) {
+  return describeStage(
+    `partition(${n}, ${ms}ms)`,
+    batchAcks((source: AsyncIterable<T>) =>
+      interruptible(async function* partitionStage(_stop, track) {
+        const it = abortable(track(source), signal)[Symbol.asyncIterator]()
+        // pending partitions by key, oldest first: deadlines grow in insertion order, so the
+        // first entry is always the next to time out
+        const parts = new Map<unknown, Pending<T>>()
+        let pull: Promise<Pulled<T>> | undefined
+        let timer: { deadline: number; ac: AbortController; fired: Promise<typeof FIRED | undefined> } | undefined
+        let srcDone = false
+        const cancel = (): void => {
+          timer?.ac.abort()
+          timer = undefined
+        }
+        // before a yield: a timer left for a partition already emitted must not sleep on while
+        // the consumer holds the generator suspended
+        const dropStaleTimer = (): void => {
+          if (timer !== undefined && parts.values().next().value?.deadline !== timer.deadline) cancel()
+        }
+        try {
+          for (;;) {
+            const now = clock.now()
+            for (const [k, p] of parts) {
+              if (p.deadline > now) break
               parts.delete(k)
               dropStaleTimer()
               yield p.items
             }
+            const first = parts.values().next()
+            if (first.done === true) cancel()
+            else if (timer === undefined || timer.deadline !== first.value.deadline) {
+              cancel()
+              const ac = new AbortController()
+              const deadline = first.value.deadline
+              const fired = clock.sleep(Math.max(0, deadline - clock.now()), ac.signal).then(
+                (): typeof FIRED => FIRED,
+                () => undefined,
+              )
+              timer = { deadline, ac, fired }
+            }
+            pull ??= it.next().then(
+              (r): Pulled<T> => ({ ok: true, r }),
+              (error: unknown): Pulled<T> => ({ ok: false, error }),
+            )
+            const ev = timer === undefined ? await pull : await Promise.race([pull, timer.fired])
+            if (ev === FIRED) {
+              timer = undefined
+              continue
+            }
+            if (ev === undefined) continue // a cancelled timer: cannot win a race, but be safe
+            pull = undefined
+            if (!ev.ok) {
+              srcDone = true
+              throw ev.error
+            }
+            if (ev.r.done === true) {
+              srcDone = true
+              cancel()
+              for (const p of parts.values()) yield p.items
+              parts.clear()
+              return
+            }
+            const x = ev.r.value
+            // partitions that are due go out before x can join one of them
+            const at = clock.now()
+            for (const [k, p] of parts) {
+              if (p.deadline > at) break
+              parts.delete(k)
+              dropStaleTimer()
+              yield p.items
+            }
+            const k = keyOf === undefined ? undefined : keyOf(x)
+            const p = parts.get(k)
+            if (p === undefined) parts.set(k, { items: [x], deadline: clock.now() + ms })
+            else {
+              p.items.push(x)
+              if (p.items.length >= n) {
+                parts.delete(k)
+                dropStaleTimer()
+                yield p.items
+              }
+            }
           }
+        } finally {
+          cancel()
+          if (!srcDone) closeAll([it])
         }
-      } finally {
-        cancel()
-        if (!srcDone) closeAll([it])
-      }
-    }, signal),
+      }, signal),
+    ),
   )
 }

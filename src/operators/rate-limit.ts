@@ -4,6 +4,7 @@ import { checkObject, checkSignal } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
 import { interruptible } from '../internal/interruptible.js'
+import { describeStage } from '../internal/describe.js'
 
 /** Options for {@link rateLimit}. */
 export interface RateLimitOptions {
@@ -30,7 +31,7 @@ export function rateLimit<T>(ms: number | string, options: RateLimitOptions = {}
   checkObject('rateLimit', 'options', options)
   const { clock = realClock, signal } = options
   checkSignal('rateLimit', signal)
-  return (source) =>
+  return describeStage(`rateLimit(${gap}ms)`, (source) =>
     interruptible(async function* rateLimitStage(stop, track) {
       let next = -Infinity
       for await (const x of abortable(track(source), signal)) {
@@ -39,5 +40,6 @@ export function rateLimit<T>(ms: number | string, options: RateLimitOptions = {}
         next = clock.now() + gap
         yield x
       }
-    }, signal)
+    }, signal),
+  )
 }

@@ -1,6 +1,7 @@
 import type { Sink } from '../pipe/types.js'
 import { drive, isPromiseLike } from '../pipe/flow.js'
 import { checkFunction } from '../internal/check.js'
+import { describe, nameOf } from '../internal/describe.js'
 
 const noop = (): void => undefined
 
@@ -17,11 +18,14 @@ const noop = (): void => undefined
 export function sink<T>(f: (x: T) => unknown): Sink<T> {
   checkFunction('sink', 'f', f)
   return (source) =>
-    drive(source, {
-      push(x) {
-        const r = f(x)
-        if (isPromiseLike(r)) return r.then(noop)
-      },
-      end: noop,
-    })
+    describe(
+      drive(source, {
+        push(x) {
+          const r = f(x)
+          if (isPromiseLike(r)) return r.then(noop)
+        },
+        end: noop,
+      }),
+      { name: `sink(${nameOf(f)})`, kind: 'sink', upstream: [source] },
+    )
 }

@@ -4,6 +4,7 @@ import { checkInteger, checkIterable, checkObject } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
 import { TRY_NEXT, hasProbe, openSource, probeNext, type SyncProbe } from './zip.js'
+import { describe } from '../internal/describe.js'
 
 /** Options for {@link tee}. */
 export interface TeeOptions {
@@ -87,6 +88,11 @@ class TeeCore<T> {
   ) {
     this.open = n
     for (let i = 0; i < n; i++) this.branches.push(new Branch<T>(this))
+  }
+
+  /** How many elements are held for the slowest branch (for streamz-ts/see). */
+  get buffered(): number {
+    return this.buf.length
   }
 
   /** Take the element at `b.pos`, which must be buffered. */
@@ -252,5 +258,8 @@ export function tee<T>(source: Source<T>, n: number, options: TeeOptions = {}): 
   checkObject('tee', 'options', options)
   const { highWaterMark = TEE_HIGH_WATER_MARK } = options
   checkInteger('tee', 'highWaterMark', highWaterMark, 1, true)
-  return new TeeCore<T>(source, n, highWaterMark).branches
+  const core = new TeeCore<T>(source, n, highWaterMark)
+  const d = { name: `tee(${n})`, kind: 'split', upstream: [source], waiting: () => core.buffered } as const
+  for (const b of core.branches) describe(b, d)
+  return core.branches
 }

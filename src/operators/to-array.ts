@@ -1,5 +1,6 @@
 import type { Sink } from '../pipe/types.js'
 import { drive } from '../pipe/flow.js'
+import { describe } from '../internal/describe.js'
 
 /**
  * Collect every element into an array, resolved when the source ends (Streamz
@@ -10,7 +11,7 @@ import { drive } from '../pipe/flow.js'
  * ```
  */
 export function toArray<T>(): Sink<T, T[]> {
-  return async (source) => {
+  const run = async (source: AsyncIterable<T>): Promise<T[]> => {
     const out: T[] = []
     await drive(source, {
       push(x) {
@@ -20,4 +21,5 @@ export function toArray<T>(): Sink<T, T[]> {
     })
     return out
   }
+  return (source) => describe(run(source), { name: 'toArray', kind: 'sink', upstream: [source] })
 }

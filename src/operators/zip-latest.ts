@@ -2,6 +2,7 @@ import type { Source } from '../pipe/types.js'
 import { checkIterable } from '../internal/check.js'
 import { Latest } from './combine-latest.js'
 import type { SourceTuple } from './merge.js'
+import { describe } from '../internal/describe.js'
 
 /**
  * Emit one tuple per element of `lossless`, paired with the latest element of each other
@@ -28,9 +29,12 @@ export function zipLatest<A, T extends unknown[]>(
   checkIterable('zipLatest', 'lossless', lossless)
   for (let i = 0; i < others.length; i++) checkIterable('zipLatest', `source ${i + 1}`, others[i])
   const sources = [lossless, ...(others as readonly Source<unknown>[])] as readonly Source<unknown>[]
-  return new Latest<[A, ...T]>(
-    sources,
-    sources.map((_, i) => i === 0),
-    true,
+  return describe(
+    new Latest<[A, ...T]>(
+      sources,
+      sources.map((_, i) => i === 0),
+      true,
+    ),
+    { name: 'zipLatest', kind: 'join', upstream: sources },
   )
 }

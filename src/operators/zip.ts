@@ -14,6 +14,7 @@ import { checkIterable } from '../internal/check.js'
 import { closeAll } from '../internal/close-all.js'
 import { Queue } from '../internal/queue.js'
 import type { SourceTuple } from './merge.js'
+import { describe } from '../internal/describe.js'
 
 /**
  * An iterator that can say synchronously what its next result is when it has it at hand
@@ -415,5 +416,5 @@ class Zip<T extends unknown[]> implements Drivable<T> {
  */
 export function zip<T extends unknown[]>(...sources: SourceTuple<T>): AsyncIterable<T> {
   for (let i = 0; i < sources.length; i++) checkIterable('zip', `source ${i}`, sources[i])
-  return new Zip<T>(sources as readonly Source<unknown>[])
+  return describe(new Zip<T>(sources as readonly Source<unknown>[]), { name: 'zip', kind: 'join', upstream: sources })
 }

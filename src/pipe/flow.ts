@@ -39,6 +39,16 @@ export interface NamedOp {
   readonly op: Op<any, any>
 }
 
+/**
+ * The key under which a stage's result keeps what it was made from, for `streamz-ts/see`:
+ * `pipe` sets `[stage, upstream]` (unless set), `describe` (src/internal/describe.ts) sets a
+ * description object. Read only by the see subpath; nothing on the element path looks at it.
+ */
+export const UP: unique symbol = Symbol()
+
+/** `Symbol.asyncIterator`, under a name that minifies (this file and pipe/map are in every bundle). */
+export const AI: typeof Symbol.asyncIterator = Symbol.asyncIterator
+
 /** Objects that can push their elements into a Step themselves (Flow, pushable, merge). */
 export const DRIVE: unique symbol = Symbol('drive')
 export interface Drivable<T> extends AsyncIterable<T> {
@@ -60,7 +70,7 @@ export function isDrivable<T>(x: unknown): x is Drivable<T> {
 /** True for an iterable that has no async iterator (arrays, Sets, sync generators). */
 export function isSyncOnly<T>(x: Source<T>): x is Iterable<T> {
   return (
-    typeof (x as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] !== 'function' &&
+    typeof (x as Partial<AsyncIterable<T>>)[AI] !== 'function' &&
     typeof (x as Partial<Iterable<T>>)[Symbol.iterator] === 'function'
   )
 }
@@ -82,10 +92,13 @@ export function compose(ops: readonly NamedOp[], last: Step<any>): Step<any> {
 
 /** A root source followed by a run of fused built-in steps. */
 export class Flow<T> implements Drivable<T> {
-  constructor(
-    readonly root: Source<unknown>,
-    readonly ops: readonly NamedOp[],
-  ) {}
+  // declared and assigned rather than parameter properties: no field definitions in the bundle
+  declare readonly root: Source<unknown>
+  declare readonly ops: readonly NamedOp[]
+  constructor(root: Source<unknown>, ops: readonly NamedOp[]) {
+    this.root = root
+    this.ops = ops
+  }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return iterateFlow<T>(this.root, this.ops)
@@ -197,9 +210,7 @@ export function iterateFlow<T>(root: Source<unknown>, ops: readonly NamedOp[]): 
         if (it === undefined) {
           head = compose(ops, { push: (x) => void out.push(x as T), end() {} })
           sync = isSyncOnly(root)
-          it = sync
-            ? (root as Iterable<unknown>)[Symbol.iterator]()
-            : (root as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+          it = sync ? (root as Iterable<unknown>)[Symbol.iterator]() : (root as AsyncIterable<unknown>)[AI]()
         }
         let n: IteratorResult<unknown>
         try {

@@ -1,5 +1,5 @@
 import type { Source, Stage } from './types.js'
-import { toAsync } from './flow.js'
+import { UP, toAsync } from './flow.js'
 import { checkFunction, checkIterable } from '../internal/check.js'
 
 /**
@@ -224,7 +224,14 @@ export function pipe(source: Source<unknown>, ...stages: PipeEnd<any, unknown>[]
   for (let i = 0; i < stages.length; i++) {
     const stage = stages[i] as PipeEnd<unknown, unknown>
     checkFunction('pipe', `stage ${i + 1}`, stage)
+    const up = acc
     acc = stage(acc as AsyncIterable<unknown>)
+    // what the result was made from, for streamz-ts/see; a primitive or frozen result keeps nothing
+    try {
+      ;(acc as { [UP]?: unknown })[UP] ??= [stage, up]
+    } catch {
+      // nothing to record on it
+    }
   }
   return acc
 }

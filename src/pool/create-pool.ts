@@ -3,7 +3,8 @@ import type { Stage } from '../pipe/types.js'
 import { PoolCore, deathError, isWorkerDeath } from './core.js'
 import { type PoolMapStageOptions, type PoolOptions, coreOptions, stageSettings } from './options.js'
 import { poolStage } from './stage.js'
-import { type TaskRef, resolveTask } from './task.js'
+import { type TaskRef, resolveTask, taskName } from './task.js'
+import { describeStage } from '../internal/describe.js'
 
 /**
  * A pool of worker threads that several stages (and single `run` calls) share. Threads start
@@ -64,8 +65,15 @@ export function createPool(options: PoolOptions = {}): Pool {
   const core = new PoolCore('pool', coreOptions(op, options))
   return {
     map<A, B>(task: TaskRef, opts: PoolMapStageOptions<A> = {}): Stage<A, B> {
-      const s = stageSettings('pool.map', resolveTask('pool.map', task), opts, core.workers)
-      return poolStage<A, B>(s, () => ({ core, own: false }))
+      const t = resolveTask('pool.map', task)
+      const s = stageSettings('pool.map', t, opts, core.workers)
+      return describeStage(
+        `pool.map(${taskName(t)})`,
+        poolStage<A, B>(s, () => ({ core, own: false })),
+        {
+          concurrent: true,
+        },
+      )
     },
     run<A, B>(task: TaskRef, x: A, opts: Pick<PoolMapStageOptions<A>, 'transfer' | 'signal'> = {}): Promise<B> {
       // arguments are checked now (a throw), the task's outcome is the promise

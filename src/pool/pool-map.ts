@@ -2,7 +2,8 @@ import type { Stage } from '../pipe/types.js'
 import { PoolCore } from './core.js'
 import { type PoolMapOptions, coreOptions, stageSettings } from './options.js'
 import { poolStage } from './stage.js'
-import { type TaskRef, resolveTask } from './task.js'
+import { type TaskRef, resolveTask, taskName } from './task.js'
+import { describeStage } from '../internal/describe.js'
 
 /**
  * Run every element through `task` in worker threads, on a pool of its own (the role of
@@ -35,5 +36,9 @@ export function poolMap<A, B>(task: TaskRef, options: PoolMapOptions<A> = {}): S
   const resolved = resolveTask(op, task)
   const core = coreOptions(op, options)
   const s = stageSettings(op, resolved, options, core.workers)
-  return poolStage<A, B>(s, () => ({ core: new PoolCore(op, core), own: true }))
+  return describeStage(
+    `poolMap(${taskName(resolved)})`,
+    poolStage<A, B>(s, () => ({ core: new PoolCore(op, core), own: true })),
+    { concurrent: true },
+  )
 }

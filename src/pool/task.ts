@@ -58,3 +58,9 @@ export function resolveTask(op: string, task: unknown): ResolvedTask {
   } else url = toUrl(op, 'task', task)
   return { url, name, label: `${fileURLToPath(url)}#${name}` }
 }
+
+/** A short name for a graph label: the module's file name, and the export unless it is the default. @internal */
+export function taskName(t: ResolvedTask): string {
+  const file = t.url.slice(t.url.lastIndexOf('/') + 1)
+  return t.name === 'default' ? file : `${file}#${t.name}`
+}

@@ -5,6 +5,7 @@ import { checkObject, checkSignal, show } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
 import { interruptible } from '../internal/interruptible.js'
+import { describe } from '../internal/describe.js'
 
 /** Options for {@link files}. */
 export interface FilesOptions {
@@ -88,7 +89,7 @@ export function files(globOrDir: string, options: FilesOptions = {}): AsyncItera
       await clock.sleep(interval, stop)
     }
   }
-  return abortable(interruptible(filesStage, signal), signal)
+  return describe(abortable(interruptible(filesStage, signal), signal), { name: `files(${globOrDir})`, kind: 'source' })
 }
 
 function isMissing(e: unknown): boolean {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { abortable } from '../internal/abort.js'
 import { checkObject, checkSignal, show } from '../internal/check.js'
 import { interruptible } from '../internal/interruptible.js'
+import { describe } from '../internal/describe.js'
 
 /** Options for {@link fromProcess}. */
 export interface FromProcessOptions {
@@ -122,5 +123,8 @@ export function fromProcess(
       child.stderr.destroy()
     }
   }
-  return abortable(interruptible(fromProcessStage, signal), signal)
+  return describe(abortable(interruptible(fromProcessStage, signal), signal), {
+    name: `fromProcess(${cmd})`,
+    kind: 'source',
+  })
 }

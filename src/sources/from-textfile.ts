@@ -4,6 +4,7 @@ import { checkObject, checkSignal, show } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
 import { interruptible } from '../internal/interruptible.js'
+import { describe } from '../internal/describe.js'
 
 /** Options for {@link fromTextfile}. */
 export interface FromTextfileOptions {
@@ -120,5 +121,8 @@ export function fromTextfile(path: string, options: FromTextfileOptions = {}): A
       await fh.close()
     }
   }
-  return abortable(interruptible(fromTextfileStage, signal), signal)
+  return describe(abortable(interruptible(fromTextfileStage, signal), signal), {
+    name: `fromTextfile(${path})`,
+    kind: 'source',
+  })
 }

@@ -3,6 +3,7 @@ import { checkFunction, checkObject, checkSignal } from '../internal/check.js'
 import { realClock, type Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
 import { interruptible } from '../internal/interruptible.js'
+import { describe, nameOf } from '../internal/describe.js'
 
 /** Options for {@link periodic}. */
 export interface PeriodicOptions {
@@ -51,7 +52,10 @@ export function periodic<T>(
       yield isThenable(r) ? await untilStopped(r, stop) : r
     }
   }
-  return abortable(interruptible(periodicStage, signal), signal)
+  return describe(abortable(interruptible(periodicStage, signal), signal), {
+    name: `periodic(${nameOf(fn)})`,
+    kind: 'source',
+  })
 }
 
 function isThenable<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {

@@ -1,6 +1,7 @@
 import { DONE, DRIVE, type Drivable, type Step } from '../pipe/flow.js'
 import { checkInteger, checkObject, checkSignal } from '../internal/check.js'
 import { Queue } from '../internal/queue.js'
+import { describe } from '../internal/describe.js'
 
 /** Options for {@link pushable}. */
 export interface PushableOptions {
@@ -301,5 +302,6 @@ export function pushable<T>(options: PushableOptions = {}): Pushable<T> {
   const { highWaterMark = 0, signal } = options
   checkInteger('pushable', 'highWaterMark', highWaterMark, 0, true)
   checkSignal('pushable', signal)
-  return new PushableSource<T>(highWaterMark, signal)
+  const p = new PushableSource<T>(highWaterMark, signal)
+  return describe(p, { name: 'pushable', kind: 'source', waiting: () => p.length })
 }

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises'
 import type { Sink } from '../pipe/types.js'
 import { drive } from '../pipe/flow.js'
 import { checkObject, show } from '../internal/check.js'
+import { describe } from '../internal/describe.js'
 
 /** Options for {@link sinkToTextfile}. */
 export interface SinkToTextfileOptions {
@@ -34,7 +35,9 @@ export function sinkToTextfile<T>(path: string, options: SinkToTextfileOptions =
   if (typeof end !== 'string') throw new TypeError(`sinkToTextfile: end must be a string, got ${show(end)}`)
   if ((mode as string) !== 'a' && (mode as string) !== 'w')
     throw new RangeError(`sinkToTextfile: mode must be 'a' or 'w', got ${show(mode)}`)
-  return async function sinkToTextfileSink(source) {
+  return (source) =>
+    describe(sinkToTextfileSink(source), { name: `sinkToTextfile(${path})`, kind: 'sink', upstream: [source] })
+  async function sinkToTextfileSink(source: AsyncIterable<T>): Promise<void> {
     const fh = await open(path, mode)
     try {
       await drive(source, {

@@ -1,0 +1,462 @@
+import { AI, DRIVE, Flow, isPromiseLike, isSyncOnly, type NamedOp, type PushResult, type Step } from '../pipe/flow.js'
+import { TRY_NEXT, hasProbe } from '../operators/zip.js'
+import { checkObject, fail } from '../internal/check.js'
+import type { Clock } from '../internal/clock.js'
+import { toMs } from '../internal/duration.js'
+import { walk, type Graph, type Pipeline, type Site } from './graph.js'
+
+/**
+ * The live figures of one node of an instrumented pipeline.
+ * @example
+ * ```ts
+ * const f: StageFigures = instrument(stream).snapshot().stages[1]
+ * console.log(`${f.name}: ${f.out} out, ${f.rate.toFixed(1)}/s`)
+ * ```
+ */
+export interface StageFigures {
+  /** The node's id in the graph (`s0`, `s1`, …). */
+  id: string
+  name: string
+  /** Elements taken in (for a join: from all its sources; a source: 0). */
+  in: number
+  /** Elements given out (for a tee: to all its branches together). */
+  out: number
+  /** Elements given out per second over the last few seconds (`options.window`). */
+  rate: number
+  /**
+   * Time spent in this node, in ms: for a fused step, the time in its function (sampled: one
+   * element in 256 is timed, and the total is scaled up); for other stages, the time their
+   * `next()` calls were pending less the time they waited on the stage before them; for a
+   * source, the time its reader waited on it.
+   */
+  busyMs: number
+  /** Elements held here now: a tee's buffer, a pushable's queue, `buffer(n)`'s queue. */
+  waiting: number
+  /** Calls in flight now: `map` with `concurrency`, `poolMap` (taken in and not yet given out). */
+  inFlight: number
+}
+
+/**
+ * The figures of every node at one moment: a plain object, ready for JSON.
+ * @example
+ * ```ts
+ * const s: Snapshot = instrumented.snapshot()
+ * JSON.stringify(s) // '{"at":1732224000000,"stages":[{"id":"s0",...}]}'
+ * ```
+ */
+export interface Snapshot {
+  /** When: `Date.now()` (or `options.clock.now()` when a clock is given). */
+  at: number
+  stages: StageFigures[]
+}
+
+/**
+ * An instrumented pipeline, from {@link instrument}.
+ * @example
+ * ```ts
+ * const seen: Instrumented = instrument(stream)
+ * setInterval(() => console.log(seen.snapshot()), 5000)
+ * ```
+ */
+export interface Instrumented {
+  /** The figures now. */
+  snapshot(): Snapshot
+  /** The pipeline's graph; its node ids are the snapshot's. */
+  readonly graph: Graph
+  /** Stop taking the rate history; counting goes on at no extra cost, `snapshot()` still works. */
+  stop(): void
+}
+
+/** Options for {@link instrument}. */
+export interface InstrumentOptions {
+  /** Over how long `rate` is measured (default `'5s'`): milliseconds or a duration string. */
+  window?: number | string
+  /** The clock for rates and `at` (default the real clock; a `FakeClock` in tests). */
+  clock?: Clock
+}
+
+/** What one node counts. */
+interface Counter {
+  in: number
+  out: number
+  /** ms its next() calls were pending (pulled nodes) */
+  pending: number
+  /** fused steps: sampled inclusive ms and how many pushes were sampled */
+  incl: number
+  sampled: number
+}
+
+const counter = (): Counter => ({ in: 0, out: 0, pending: 0, incl: 0, sampled: 0 })
+const now = (): number => performance.now()
+/** One push in this many is timed, in a fused run. */
+const SAMPLE = 255
+
+/** Which pushes of one fused run are timed: one root element in SAMPLE + 1. */
+interface Sampling {
+  on: boolean
+  n: number
+}
+
+/**
+ * A counting step in front of a fused step. A class, so that every instance shares one `push`:
+ * the run's call sites stay monomorphic however many pipelines are instrumented.
+ */
+class Counted implements Step<unknown> {
+  constructor(
+    private readonly inner: Step<unknown>,
+    private readonly c: Counter,
+    private readonly sampling: Sampling,
+    private readonly first: boolean,
+  ) {}
+
+  push(x: unknown): PushResult {
+    this.c.in++
+    const s = this.sampling
+    if (this.first) s.on = (++s.n & SAMPLE) === 0
+    return s.on ? this.timed(x) : this.inner.push(x)
+  }
+
+  private timed(x: unknown): PushResult {
+    const c = this.c
+    const t = now()
+    const r = this.inner.push(x)
+    c.sampled++
+    if (isPromiseLike(r))
+      return r.then((v) => {
+        c.incl += now() - t
+        return v
+      })
+    c.incl += now() - t
+    return r
+  }
+
+  end(): PushResult {
+    return this.inner.end()
+  }
+}
+
+/**
+ * The same as {@link Counted}, for the counting steps after the first: a second class, so that
+ * V8 does not meet the same function twice on one inlined path (W1 ran faster so).
+ */
+class CountedInner implements Step<unknown> {
+  constructor(
+    private readonly inner: Step<unknown>,
+    private readonly c: Counter,
+    private readonly sampling: Sampling,
+    private readonly first: boolean,
+  ) {}
+
+  push(x: unknown): PushResult {
+    this.c.in++
+    const s = this.sampling
+    if (this.first) s.on = (++s.n & SAMPLE) === 0
+    return s.on ? this.timed(x) : this.inner.push(x)
+  }
+
+  private timed(x: unknown): PushResult {
+    const c = this.c
+    const t = now()
+    const r = this.inner.push(x)
+    c.sampled++
+    if (isPromiseLike(r))
+      return r.then((v) => {
+        c.incl += now() - t
+        return v
+      })
+    c.incl += now() - t
+    return r
+  }
+
+  end(): PushResult {
+    return this.inner.end()
+  }
+}
+
+/** Behind the last fused step of a run: counts what the run gives out. */
+class Tail implements Step<unknown> {
+  constructor(
+    private readonly down: Step<unknown>,
+    private readonly c: Counter,
+  ) {}
+
+  push(x: unknown): PushResult {
+    this.c.out++
+    return this.down.push(x)
+  }
+
+  end(): PushResult {
+    return this.down.end()
+  }
+}
+
+/**
+ * Steps that give out exactly one element for each one they take in. No counting step is put
+ * behind them: what the next step takes in is what they took in. (Every step put between two
+ * fused steps costs: in W1, a counting step behind each of three steps doubled the time.)
+ */
+const ONE_TO_ONE = /^(map|pluck|starmap|accumulate)\(|^(frequencies|signal|count)$/
+
+/**
+ * Where the counts of one fused run come from: `layer[i]` is true when a counting step sits in
+ * front of step i (the first step, and each step after one that may drop or batch elements);
+ * `tail` when one sits behind the last step (it may drop or batch).
+ */
+function plan(ops: readonly NamedOp[]): { layer: boolean[]; tail: boolean } {
+  const oneToOne = ops.map((o) => ONE_TO_ONE.test(o.name))
+  return {
+    layer: ops.map((_, i) => i === 0 || !(oneToOne[i - 1] as boolean)),
+    tail: !(oneToOne[ops.length - 1] ?? true),
+  }
+}
+
+/** The ops of one Flow, wrapped to count as `plan` says. */
+function countOps(ops: readonly NamedOp[], counters: readonly Counter[]): NamedOp[] {
+  const sampling: Sampling = { on: false, n: 0 }
+  const { layer, tail } = plan(ops)
+  return ops.map((named, i): NamedOp => {
+    const c = counters[i] as Counter
+    const last = i === ops.length - 1
+    return {
+      name: named.name,
+      op: (down: Step<unknown>) => {
+        const step = named.op(last && tail ? new Tail(down, c) : down) as Step<unknown>
+        return layer[i] === true ? new (i === 0 ? Counted : CountedInner)(step, c, sampling, i === 0) : step
+      },
+    }
+  })
+}
+
+/** An iterator that counts what it hands out and how long its `next()` calls are pending. */
+function countIterator<T>(it: AsyncIterator<T>, c: Counter, edge: { n: number }): AsyncIterator<T> {
+  const got = (r: IteratorResult<T>): void => {
+    if (r.done !== true) {
+      c.out++
+      edge.n++
+    }
+  }
+  const w: AsyncIterator<T> & { [TRY_NEXT]?: () => IteratorResult<T> | undefined } = {
+    next(...args: [] | [unknown]) {
+      const t = now()
+      return it.next(...args).then((r) => {
+        c.pending += now() - t
+        got(r)
+        return r
+      })
+    },
+    return(value?: unknown) {
+      return it.return?.(value) ?? Promise.resolve({ done: true, value: value as T })
+    },
+  }
+  if (hasProbe<T>(it))
+    w[TRY_NEXT] = () => {
+      const r = it[TRY_NEXT]()
+      if (r !== undefined) got(r)
+      return r
+    }
+  return w
+}
+
+type Patchable = Record<PropertyKey, unknown>
+
+/**
+ * Count, per node, what goes in and out of a pipeline, how long each node works, what waits in
+ * its buffers and what is in flight — opt in, and free when not used: the pipeline's usual
+ * code is untouched until `instrument` wraps it. Call it on the pipeline **before it runs**:
+ * on the iterable `pipe` returned, before the first `next()` and before a sink is attached
+ * (a sink starts the pipeline at once, so a Promise is refused):
+ * `const s = pipe(...); const seen = instrument(s); await pipe(s, sink(f))`.
+ * Fused built-in steps get counting steps in their place; other stages, sources and tee
+ * branches have their iterators wrapped (one promise callback per element). An array given
+ * straight to `merge` or `zip` is not counted.
+ * @param pipeline - the iterable `pipe` returned, not yet iterated; or an array of them (the
+ *   branches of a tee, each before its sink), seen as one graph
+ * @param options - `{ window = '5s', clock }`
+ * @example
+ * ```ts
+ * const stream = pipe(source, map(parse), filter(isValid))
+ * const seen = instrument(stream)
+ * const done = pipe(stream, sink(save))
+ * setInterval(() => console.table(seen.snapshot().stages), 5000)
+ * ```
+ */
+export function instrument(pipeline: Pipeline | readonly Pipeline[], options: InstrumentOptions = {}): Instrumented {
+  const list: readonly unknown[] = Array.isArray(pipeline) ? pipeline : [pipeline]
+  for (const p of list) {
+    if (isPromiseLike(p))
+      throw new TypeError(
+        'instrument: the pipeline is a Promise: its sink started it already. Instrument the stream before the sink: ' +
+          'const s = pipe(...); const seen = instrument(s); await pipe(s, sink(f))',
+      )
+    if (p === null || typeof p !== 'object' || typeof (p as Patchable)[AI] !== 'function')
+      fail(TypeError, 'instrument', 'pipeline', 'an AsyncIterable from pipe', p)
+  }
+  checkObject('instrument', 'options', options)
+  const windowMs = toMs('instrument', 'window', options.window ?? 5000)
+  const clock = options.clock
+  const w = walk(list)
+  const counters = new Map<Site, Counter>(w.sites.map((s) => [s, counter()]))
+  const edges = new Map<unknown, { n: number }>()
+  /** sources that cannot be wrapped (arrays): what the first step of their Flow took in */
+  const rootCounts = new Map<Site, Counter>()
+  const siteOf = new Map(w.sites.map((s) => [s.node.id, s]))
+
+  // fused runs: swap each Flow's ops for counting ones
+  const flows = new Map<Flow<unknown>, Site[]>()
+  const originalOps = new Map<Flow<unknown>, readonly NamedOp[]>()
+  for (const s of w.sites)
+    if (s.flow !== undefined) {
+      const l = flows.get(s.flow.flow)
+      if (l === undefined) flows.set(s.flow.flow, [s])
+      else l.push(s)
+    }
+  for (const [flow, steps] of flows) {
+    const cs = steps.map((s) => counters.get(s) as Counter)
+    originalOps.set(flow, flow.ops)
+    ;(flow as { ops: readonly NamedOp[] }).ops = countOps(flow.ops, cs)
+    const rootId = w.ids.get(flow.root)
+    const root = rootId === undefined ? undefined : siteOf.get(rootId)
+    // a sync root (an array) is read by the steps themselves: what it gave is what the first step took
+    if (root !== undefined && isSyncOnly(flow.root)) rootCounts.set(root, cs[0] as Counter)
+  }
+
+  // a sync source read with no steps after it (an array given to merge or map with concurrency):
+  // one counting step, which passes everything on as it is
+  for (const flow of w.flows) {
+    if (flow.ops.length > 0 || !isSyncOnly(flow.root)) continue
+    const rootId = w.ids.get(flow.root)
+    const root = rootId === undefined ? undefined : siteOf.get(rootId)
+    if (root === undefined) continue
+    const c = counter()
+    const sampling: Sampling = { on: false, n: 0 }
+    ;(flow as { ops: readonly NamedOp[] }).ops = [
+      { name: 'count', op: (down: Step<unknown>) => new Counted(down, c, sampling, false) },
+    ]
+    rootCounts.set(root, c)
+  }
+
+  // everything else: wrap the iterators (and the push side, for a sink that drives them)
+  for (const s of w.sites) {
+    if (s.flow !== undefined) continue
+    const c = counters.get(s) as Counter
+    for (const o of s.outputs) {
+      if (o instanceof Promise || o instanceof Flow) continue
+      const edge = { n: 0 }
+      edges.set(o, edge)
+      const p = o as Patchable
+      const iterate = p[AI]
+      if (typeof iterate === 'function')
+        p[AI] = function (this: unknown) {
+          return countIterator(iterate.call(this) as AsyncIterator<unknown>, c, edge)
+        }
+      const drive = p[DRIVE]
+      if (typeof drive === 'function')
+        p[DRIVE] = function (this: unknown, step: Step<unknown>): Promise<void> {
+          return (drive as (s: Step<unknown>) => Promise<void>).call(this, {
+            push(x: unknown) {
+              c.out++
+              edge.n++
+              return step.push(x)
+            },
+            end: () => step.end(),
+          })
+        }
+    }
+  }
+
+  /** How many elements went along the edge out of `x`. */
+  const edgeCount = (x: unknown): number => {
+    const e = edges.get(x)
+    if (e !== undefined) return e.n
+    const id = w.ids.get(x)
+    const s = id === undefined ? undefined : siteOf.get(id)
+    return s === undefined ? 0 : outOf(s)
+  }
+  const outOf = (s: Site): number => {
+    const c = counters.get(s) as Counter
+    const root = rootCounts.get(s)
+    return root !== undefined ? root.in : c.out
+  }
+
+  const flowSteps = [...flows.values()].map((steps) => {
+    const f = (steps[0] as Site).flow?.flow as Flow<unknown>
+    return { steps, ...plan(originalOps.get(f) as readonly NamedOp[]) }
+  })
+  const figures = (): StageFigures[] => {
+    // fused steps: what a step gives out is what the next one takes in
+    const in_ = new Map<Site, number>()
+    const out = new Map<Site, number>()
+    const busy = new Map<Site, number>()
+    for (const { steps, layer, tail } of flowSteps) {
+      const cs = steps.map((s) => counters.get(s) as Counter)
+      // what step i took in: its own count, or that of the step before it (which gives one for one)
+      const ins: number[] = []
+      cs.forEach((c, i) => ins.push(layer[i] === true ? c.in : (ins[i - 1] ?? 0)))
+      // time from a counting step down to the end of the run (sampled, scaled up)
+      const est = cs.map((c, i) => (layer[i] === true && c.sampled > 0 ? (c.incl * c.in) / c.sampled : undefined))
+      steps.forEach((s, i) => {
+        const c = cs[i] as Counter
+        in_.set(s, ins[i] as number)
+        const next = i + 1 < steps.length ? ins[i + 1] : tail ? c.out : ins[i]
+        out.set(s, next as number)
+        // a step with a counting step in front gets the time down to the next counting step
+        let busyMs = 0
+        const mine = est[i]
+        if (mine !== undefined) {
+          let j = i + 1
+          while (j < steps.length && layer[j] !== true) j++
+          busyMs = Math.max(0, mine - (est[j] ?? 0))
+        }
+        busy.set(s, busyMs)
+      })
+    }
+    return w.sites.map((s) => {
+      const c = counters.get(s) as Counter
+      const isFused = s.flow !== undefined
+      const taken = isFused ? (in_.get(s) as number) : s.inputs.reduce<number>((n, x) => n + edgeCount(x), 0)
+      const given = isFused ? (out.get(s) as number) : outOf(s)
+      const upPending = s.inputs.reduce<number>((n, x) => {
+        const id = w.ids.get(x)
+        const u = id === undefined ? undefined : siteOf.get(id)
+        return n + (u === undefined || u.flow !== undefined ? 0 : (counters.get(u) as Counter).pending)
+      }, 0)
+      const desc = s.desc
+      const held = Math.max(0, taken - given)
+      return {
+        id: s.node.id,
+        name: s.node.name,
+        in: taken,
+        out: given,
+        rate: 0,
+        busyMs: isFused ? (busy.get(s) as number) : Math.max(0, c.pending - upPending),
+        waiting: desc?.waiting !== undefined ? desc.waiting() : desc?.buffers === true ? held : 0,
+        inFlight: s.concurrent ? held : 0,
+      }
+    })
+  }
+
+  // the rate: out now against the oldest record within the window
+  const t0 = (): number => (clock === undefined ? now() : clock.now())
+  const history: { t: number; out: Map<string, number> }[] = [{ t: t0(), out: new Map() }]
+  let stopped = false
+  return {
+    graph: w.graph,
+    snapshot(): Snapshot {
+      const t = t0()
+      const stages = figures()
+      let base = history[0] as (typeof history)[number]
+      for (const h of history) if (h.t <= t - windowMs) base = h
+      const dt = (t - base.t) / 1000
+      for (const f of stages) f.rate = dt > 0 ? Math.max(0, (f.out - (base.out.get(f.id) ?? 0)) / dt) : 0
+      if (!stopped) {
+        history.push({ t, out: new Map(stages.map((f) => [f.id, f.out])) })
+        // keep one record older than the window, drop the rest of the old ones
+        while (history.length > 2 && (history[1] as (typeof history)[number]).t <= t - windowMs) history.shift()
+      }
+      return { at: clock === undefined ? Date.now() : t, stages }
+    },
+    stop() {
+      stopped = true
+    },
+  }
+}
