@@ -4,7 +4,13 @@ import { checkFunction, checkInteger, checkObject, fail, show } from '../../inte
 import { drive } from '../../pipe/flow.js'
 import type { Sink } from '../../pipe/types.js'
 
-/** One message for {@link toKafka}, when an element is not just the value. */
+/**
+ * One message for {@link toKafka}, when an element is not just the value.
+ * @example
+ * ```ts
+ * await pipe(orders, map((o) => ({ key: o.id, value: JSON.stringify(o), headers: { source: 'web' } })), toKafka('orders', { brokers }))
+ * ```
+ */
 export interface KafkaMessage {
   key?: string | Buffer | null
   value: unknown

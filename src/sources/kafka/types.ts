@@ -5,6 +5,13 @@
  * the source commits a partition's offset only past records that are acknowledged, together
  * with every record before them. The same acknowledgement is attached under the `ACK` symbol,
  * so operators that carry acks pass it on.
+ * @example
+ * ```ts
+ * for await (const r of fromKafka<string>('orders', { brokers, groupId, deserialize: String })) {
+ *   await save(r.key?.toString(), r.value, r.offset)
+ *   r.ack()
+ * }
+ * ```
  */
 export interface KafkaRecord<V = Buffer, K = Buffer> {
   topic: string
@@ -23,10 +30,25 @@ export interface KafkaRecord<V = Buffer, K = Buffer> {
   ack(this: void): void
 }
 
-/** The records of one partition from one poll of {@link fromKafkaBatched}; `ack()` acks all of them. */
+/**
+ * The records of one partition from one poll of {@link fromKafkaBatched}; `ack()` acks all of them.
+ * @example
+ * ```ts
+ * for await (const batch of fromKafkaBatched('orders', { brokers, groupId }, { maxBatchSize: 500 })) {
+ *   await db.insertMany(batch.map((r) => r.value))
+ *   batch.ack()
+ * }
+ * ```
+ */
 export type KafkaBatch<V = Buffer, K = Buffer> = KafkaRecord<V, K>[] & { ack(this: void): void }
 
-/** What an `onError` handler of the Kafka sources receives for a record it could not decode. */
+/**
+ * What an `onError` handler of the Kafka sources receives for a record it could not decode.
+ * @example
+ * ```ts
+ * fromKafka('orders', { brokers, groupId, deserialize: JSON.parse, onError: (e: KafkaDecodeError) => log.warn(e.message) })
+ * ```
+ */
 export interface KafkaDecodeError extends Error {
   topic: string
   partition: number
