@@ -213,7 +213,19 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
 
   let closed = false
   const graphOf = (): Graph | null => pipeline?.graph ?? null
-  const snapshotOf = (): Snapshot | null => (pipeline === undefined ? null : pipeline.snapshot())
+  let snapshotFailed = false
+  // a snapshot that throws must not take the process down from the timer: the page gets no
+  // figures for that tick, and the first failure is reported once
+  const snapshotOf = (): Snapshot | null => {
+    if (pipeline === undefined) return null
+    try {
+      return pipeline.snapshot()
+    } catch (e) {
+      if (!snapshotFailed) console.warn('serveDashboard: pipeline.snapshot() failed; figures are left out:', e)
+      snapshotFailed = true
+      return null
+    }
+  }
   const frameInfo = (f: FrameState): unknown => ({
     name: f.name,
     kind: f.kind,

@@ -276,6 +276,31 @@ test('close() and abort stop reading the frame streams, disconnect pages and fre
   await assert.rejects(serveDashboard({ port: 0, signal: AbortSignal.abort(new Error('already')) }), /already/)
 })
 
+test('a pipeline whose snapshot() throws leaves the figures out; the dashboard keeps serving', async (t) => {
+  const warn = t.mock.method(console, 'warn', () => undefined)
+  const pipeline = {
+    ...fakePipeline(),
+    snapshot: (): Snapshot => {
+      throw new Error('snapshot broke')
+    },
+  }
+  const dash = await serveDashboard({ port: 0, pipeline, interval: 10 })
+  try {
+    for (let i = 0; i < 2; i++) {
+      const state = (await (await fetch(new URL('state.json', dash.url))).json()) as {
+        snapshot: unknown
+        graph: unknown
+      }
+      assert.equal(state.snapshot, null)
+      assert.notEqual(state.graph, null)
+    }
+    assert.equal(warn.mock.callCount(), 1, 'reported once')
+    assert.match(String(warn.mock.calls[0]?.arguments[1]), /snapshot broke/)
+  } finally {
+    await dash.close()
+  }
+})
+
 test('a port in use rejects with the listen error', async () => {
   const first = await serveDashboard({ port: 0 })
   try {
