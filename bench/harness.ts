@@ -2,7 +2,9 @@
 // rounds (so machine noise hits every implementation alike), take the median, and check that
 // every run produced the expected result.
 
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 
 /** One implementation of a workload. `run` returns the workload's result (a sum or a count). */
@@ -241,4 +243,30 @@ export function runChild<T>(file: string, args: readonly string[]): Promise<T> {
       else resolve(JSON.parse(line.slice(RESULT_MARK.length)) as T)
     })
   })
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** Run the project's tsc with these arguments; true when it succeeded. */
+function tsc(args: readonly string[]): boolean {
+  const bin = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' }).status === 0
+}
+
+/**
+ * src/ compiled by tsc as it is published (tsconfig.build.json) into .cache/bench-dist, for the rows that
+ * measure the package rather than src/ under tsx; the directory, or undefined when tsc fails.
+ */
+export function compiledSrc(): string | undefined {
+  const out = join(ROOT, '.cache', 'bench-dist')
+  const flags = ['--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false']
+  return tsc(['-p', join(ROOT, 'tsconfig.build.json'), ...flags]) ? out : undefined
+}
+
+/** A self-contained TypeScript file of bench/ compiled to JavaScript in .cache/bench-js; its path, or undefined. */
+export function compiledFile(file: string): string | undefined {
+  const out = join(ROOT, '.cache', 'bench-js')
+  const flags = ['--outDir', out, '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext']
+  const ok = tsc([...flags, '--skipLibCheck', '--declaration', 'false', '--sourceMap', 'false', file])
+  return ok ? join(out, `${file.replace(/^.*[\\/]/, '').replace(/\.ts$/, '')}.js`) : undefined
 }

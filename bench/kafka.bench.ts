@@ -10,7 +10,6 @@
 //   node --import tsx --expose-gc bench/kafka.bench.ts   (alone)
 //   KAFKA_BENCH_RECORDS=100000 KAFKA_BENCH_ROUNDS=5 (defaults 50000 and 3)
 
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
@@ -20,7 +19,7 @@ import { withAck } from '../src/internal/ack.js'
 import { fromKafka, toKafka } from '../src/sources/kafka/index.js'
 import { startBroker } from '../test/kafka/broker.js'
 import { createTopic, offsets, unique } from '../test/kafka/helpers.js'
-import { RESULT_MARK, median } from './harness.js'
+import { RESULT_MARK, compiledSrc, median } from './harness.js'
 
 export const KAFKA_TARGET = 0.8
 
@@ -88,12 +87,8 @@ const fromSources: Lib = { pipe, map, withAck, fromKafka, toKafka }
  * a call that sets its name; the published package (tsc output) has no such calls.
  */
 async function compiledLib(): Promise<Lib | undefined> {
-  const root = fileURLToPath(new URL('..', import.meta.url))
-  const out = join(root, '.cache', 'bench-dist')
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
-  const flags = ['--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false']
-  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), ...flags], { encoding: 'utf8' })
-  if (r.status !== 0) return undefined
+  const out = compiledSrc()
+  if (out === undefined) return undefined
   const load = async <M>(f: string): Promise<M> => (await import(pathToFileURL(join(out, f)).href)) as M
   const core = await load<typeof import('../src/index.js')>('index.js')
   const ack = await load<typeof import('../src/internal/ack.js')>('internal/ack.js')

@@ -3,11 +3,12 @@
 //
 // 1. CPU-bound: a task doing ~2 ms of hashing per item (rounds of sha256, calibrated once at the
 //    start so that one call takes ~2 ms here; the same rounds in every row) over 2,000 items,
-//    plain `map` in the main thread against `poolMap` with 2 workers (and piscina direct).
-// 2. Per-task overhead: the trivial task (x => x) over 20,000 items through `poolMap` (2 workers,
-//    the default maxInFlight and a larger one), piscina's `run` and tinypool's `run` called
-//    directly with the same window of tasks in flight (results taken in order, as poolMap does).
-//
+//    plain `map` in the main thread against `poolMap` with 2 workers (its defaults, batch 'auto',
+//    and one item per message), piscina direct, and pool.map on a warm pool.
+// 2. Per-task overhead: the trivial task (x => x) over 20,000 items through `poolMap` (2 workers:
+//    the defaults, which batch; one item per message with the old default window of 4 and with
+//    64), piscina's `run` and tinypool's `run` called directly with a window of tasks in flight
+//    (results taken in order, as poolMap does).
 // 3. The same trivial task on warm pools (pool.map on a createPool, piscina, tinypool), each
 //    started once and kept across runs: the cost per task without start-up.
 //
@@ -18,13 +19,15 @@
 
 import { execFile } from 'node:child_process'
 import os from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { Piscina } from 'piscina'
 import { Tinypool } from 'tinypool'
 import * as sz from '../src/index.js'
 import { type Pool, createPool, poolMap } from '../src/pool/index.js'
-import { RESULT_MARK, forceGc, median } from './harness.js'
+import { AUTO_MAX_BATCH, AUTO_TARGET_MS } from '../src/pool/stage.js'
+import { RESULT_MARK, compiledFile, compiledSrc, forceGc, median } from './harness.js'
 import { type HashItem, hashWork } from './tasks/hash.js'
 
 export const CPU_ITEMS = 2000
@@ -59,6 +62,8 @@ export interface PoolRow {
   /** Median time of a run with one item: starting the threads, one task, teardown. */
   readonly startMs?: number
   readonly skip?: string
+  /** The row this one is compared with (piscina direct), by name. */
+  readonly ref?: string
 }
 
 export interface PoolBenchResult {
@@ -85,28 +90,45 @@ interface Impl<T> {
   /** Instead of `run`: the implementation times itself (the two-processes row leaves out process start-up). */
   readonly timed?: (items: readonly T[]) => Promise<{ ms: number; sum: number }>
   readonly skip?: string
+  readonly ref?: string
 }
 
 const load1 = (): number => os.loadavg()[0] ?? 0
 
 // ---- the implementations
 
-function viaPoolMap(task: string, maxInFlight?: number): (items: readonly unknown[]) => Promise<number> {
+/** Stage options a row sets (the others keep their defaults). */
+interface StageOpts {
+  maxInFlight?: number
+  batch?: number | 'auto'
+}
+
+function viaPoolMap(
+  task: string,
+  opts: StageOpts = {},
+  stage: typeof poolMap = poolMap,
+): (items: readonly unknown[]) => Promise<number> {
   return async (items) => {
     let sum = 0
-    const options =
-      maxInFlight === undefined
-        ? { workers: WORKERS, execArgv: EXEC_ARGV }
-        : { workers: WORKERS, execArgv: EXEC_ARGV, maxInFlight }
+    const options = { workers: WORKERS, execArgv: EXEC_ARGV, ...opts }
     await sz.pipe(
       items,
-      poolMap<unknown, number>(task, options),
+      stage<unknown, number>(task, options),
       sz.sink((x: number) => {
         sum = (sum + x) % 2 ** 32
       }),
     )
     return sum
   }
+}
+
+/** poolMap from the package as tsc builds it, and the hash task compiled to JavaScript; undefined if tsc fails. */
+async function publishedPoolMap(): Promise<{ poolMap: typeof poolMap; task: string } | undefined> {
+  const dist = compiledSrc()
+  const task = compiledFile(HASH_TASK)
+  if (dist === undefined || task === undefined) return undefined
+  const mod = (await import(pathToFileURL(join(dist, 'pool', 'index.js')).href)) as { poolMap: typeof poolMap }
+  return { poolMap: mod.poolMap, task }
 }
 
 /** Keep `window` calls of `call` in flight, taking results in input order; sum them (mod 2^32). */
@@ -124,12 +146,12 @@ async function windowed<T>(items: readonly T[], window: number, call: (x: T) => 
 }
 
 /** pool.map on a pool started beforehand and kept across runs. */
-function viaSharedPool(pool: Pool, task: string, maxInFlight: number): (items: readonly unknown[]) => Promise<number> {
+function viaSharedPool(pool: Pool, task: string, opts: StageOpts = {}): (items: readonly unknown[]) => Promise<number> {
   return async (items) => {
     let sum = 0
     await sz.pipe(
       items,
-      pool.map<unknown, number>(task, { maxInFlight }),
+      pool.map<unknown, number>(task, opts),
       sz.sink((x: number) => {
         sum = (sum + x) % 2 ** 32
       }),
@@ -248,6 +270,7 @@ async function measureRows<T>(
     const row: PoolRow = {
       name: impl.name,
       note: impl.note,
+      ...(impl.ref === undefined ? {} : { ref: impl.ref }),
       ms: median(ts),
       min: Math.min(...ts),
       max: Math.max(...ts),
@@ -288,13 +311,26 @@ export async function runPoolBench(log: (s: string) => void = () => undefined): 
   const cpuItems: HashItem[] = Array.from({ length: CPU_ITEMS }, (_, i) => ({ i, rounds }))
   let cpuExpected = 0
   for (const x of cpuItems) cpuExpected = (cpuExpected + hashWork(x)) % 2 ** 32
+  const published = await publishedPoolMap()
   const cpuPool = createPool({ workers: WORKERS, execArgv: EXEC_ARGV })
   const cpuImpls: Impl<HashItem>[] = [
     { name: 'map (main thread)', note: 'pipe(items, map(hash), sink(...))', run: mainThread },
     {
       name: `poolMap, workers ${String(WORKERS)}`,
-      note: `default maxInFlight (${String(DEFAULT_WINDOW)})`,
+      note: `the defaults: batch 'auto' (about ${String(AUTO_TARGET_MS)} ms of work per message), maxInFlight 2 × workers × batch`,
       run: viaPoolMap(HASH_TASK),
+    },
+    {
+      name: `poolMap, workers ${String(WORKERS)}, as published`,
+      note: "the defaults, from the package as tsc builds it (dist/) with the task compiled to JavaScript: a thread starts with no TypeScript to strip (Node's type stripping costs each thread some 30 ms here the first time it meets a .ts file)",
+      ...(published === undefined
+        ? { skip: 'tsc could not build src/ or the task' }
+        : { run: viaPoolMap(published.task, {}, published.poolMap) }),
+    },
+    {
+      name: `poolMap, workers ${String(WORKERS)}, batch 1`,
+      note: `one item per message, maxInFlight ${String(DEFAULT_WINDOW)} (the defaults before batching)`,
+      run: viaPoolMap(HASH_TASK, { batch: 1 }),
     },
     {
       name: `piscina direct, ${String(WORKERS)} threads`,
@@ -303,8 +339,8 @@ export async function runPoolBench(log: (s: string) => void = () => undefined): 
     },
     {
       name: `pool.map on a warm pool, workers ${String(WORKERS)}`,
-      note: `createPool started before the runs and kept: no start-up, JIT already warm in the workers`,
-      run: viaSharedPool(cpuPool, HASH_TASK, DEFAULT_WINDOW),
+      note: `createPool started before the runs and kept: no start-up, JIT already warm in the workers; batch 'auto'`,
+      run: viaSharedPool(cpuPool, HASH_TASK),
     },
     {
       name: 'two processes (reference)',
@@ -327,14 +363,22 @@ export async function runPoolBench(log: (s: string) => void = () => undefined): 
   // 2. per-task overhead of x => x
   const idItems = Array.from({ length: OVERHEAD_ITEMS }, (_, i) => i)
   const idExpected = (OVERHEAD_ITEMS * (OVERHEAD_ITEMS - 1)) / 2
-  const idImpls: Impl<number>[] = []
+  const piscinaRow = (w: number): string => `piscina direct, window ${String(w)}`
+  const idImpls: Impl<number>[] = [
+    {
+      name: 'poolMap (defaults)',
+      note: `batch 'auto' (here up to ${String(AUTO_MAX_BATCH)} items per message), maxInFlight 2 × workers × batch; compared with piscina at the old default window`,
+      run: viaPoolMap(ID_TASK),
+      ref: piscinaRow(DEFAULT_WINDOW),
+    },
+  ]
   for (const w of [DEFAULT_WINDOW, BIG_WINDOW]) {
-    const isDefault = w === DEFAULT_WINDOW
     idImpls.push(
       {
-        name: `poolMap, maxInFlight ${String(w)}`,
-        note: isDefault ? 'the default (2 × workers)' : '',
-        run: viaPoolMap(ID_TASK, isDefault ? undefined : w),
+        name: `poolMap, batch 1, maxInFlight ${String(w)}`,
+        note: w === DEFAULT_WINDOW ? 'one task per message: the defaults before batching' : 'one task per message',
+        run: viaPoolMap(ID_TASK, { batch: 1, maxInFlight: w }),
+        ref: piscinaRow(w),
       },
       {
         name: `piscina direct, window ${String(w)}`,
@@ -367,13 +411,21 @@ export async function runPoolBench(log: (s: string) => void = () => undefined): 
   const warmLoad0 = load1()
   let warm: PoolRow[]
   try {
-    const warmImpls: Impl<number>[] = []
+    const warmImpls: Impl<number>[] = [
+      {
+        name: 'pool.map (defaults)',
+        note: `createPool({ workers: ${String(WORKERS)} }) shared by the runs; batch 'auto'`,
+        run: viaSharedPool(shared, ID_TASK),
+        ref: piscinaRow(DEFAULT_WINDOW),
+      },
+    ]
     for (const w of [DEFAULT_WINDOW, BIG_WINDOW]) {
       warmImpls.push(
         {
-          name: `pool.map, maxInFlight ${String(w)}`,
-          note: `createPool({ workers: ${String(WORKERS)} }) shared by the runs`,
-          run: viaSharedPool(shared, ID_TASK, w),
+          name: `pool.map, batch 1, maxInFlight ${String(w)}`,
+          note: `createPool({ workers: ${String(WORKERS)} }) shared by the runs; one task per message`,
+          run: viaSharedPool(shared, ID_TASK, { batch: 1, maxInFlight: w }),
+          ref: piscinaRow(w),
         },
         {
           name: `piscina direct, window ${String(w)}`,
@@ -444,7 +496,7 @@ export function poolLines(r: PoolBenchResult): string[] {
     '',
     `### CPU-bound: ${CPU_ITEMS.toLocaleString('en-US')} items of ~${String(CPU_TARGET_MS)} ms hashing (${String(r.rounds)} chained SHA-256 rounds over 1 KiB, in JavaScript; ${r.calibratedMs.toFixed(2)} ms per call when calibrated), ${String(r.cpus)} cores, load ${r.cpuLoad[0].toFixed(2)} → ${r.cpuLoad[1].toFixed(2)}`,
     '',
-    `The hash is written in JavaScript (bench/tasks/hash.ts): node:crypto's createHash contends between threads of one process, which would measure OpenSSL's locks rather than the pool. A \`poolMap\` row starts fresh threads in every run, so its time includes their start-up and the workers' JIT warm-up; the warm row shows the pool once both are done. The last row is a reference for the machine itself: the same items split between two separate processes, timed inside them, so it is the most two busy cores give here at that moment (on a shared VM it is often well under 2x). "After start-up" takes the median of runs with 1 item (starting the threads, one task, teardown) off both times; "fastest runs" divides the minima instead of the medians, a check on the medians when other work shares the cores.`,
+    `The hash is written in JavaScript (bench/tasks/hash.ts): node:crypto's createHash contends between threads of one process, which would measure OpenSSL's locks rather than the pool. A \`poolMap\` row starts fresh threads in every run, so its time includes their start-up and the workers' JIT warm-up; the warm row shows the pool once both are done. With its defaults (\`batch: 'auto'\`) the stage sends one item per message until the workers have reported how long items take, then as many as make about ${String(AUTO_TARGET_MS)} ms of work per message, so the cost of each message (copying, waking threads, piscina's bookkeeping) is paid a few times less often; the \`batch: 1\` row sends one item per message, as piscina direct does. The last row is a reference for the machine itself: the same items split between two separate processes, timed inside them, so it is the most two busy cores give here at that moment (on a shared VM it is often well under 2x). "After start-up" takes the median of runs with 1 item (starting the threads, one task, teardown) off both times; "fastest runs" divides the minima instead of the medians, a check on the medians when other work shares the cores.`,
     '',
     '| implementation | median ms | min–max ms | runs | 1-item run ms | ms per item | speedup over map | speedup after start-up | speedup, fastest runs | notes |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -475,7 +527,7 @@ export function poolLines(r: PoolBenchResult): string[] {
     '',
     `### Per-task overhead: x => x over ${OVERHEAD_ITEMS.toLocaleString('en-US')} items, ${String(WORKERS)} threads, ${String(r.cpus)} cores, load ${r.overheadLoad[0].toFixed(2)} → ${r.overheadLoad[1].toFixed(2)}`,
     '',
-    '"µs per task" is the whole run (start, 20,000 tasks, teardown) divided by the items; "after start-up" first takes off the median of runs with 1 item. The ratio compares poolMap with piscina called directly with the same number of tasks in flight.',
+    '"µs per task" is the whole run (start, 20,000 tasks, teardown) divided by the items; "after start-up" first takes off the median of runs with 1 item. The ratio compares each poolMap row with piscina called directly, one task per `run()`: the rows with `batch: 1` with the same number of tasks in flight, the default row (which batches, so its window grows with the batch) with the window of 4 that was the default before batching. Batching is what a caller of piscina would have to write by hand.',
     '',
     '| implementation | median ms | min–max ms | runs | 1-item run ms | µs per task | µs per task after start-up | poolMap / piscina direct | notes |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -487,9 +539,8 @@ export function poolLines(r: PoolBenchResult): string[] {
     }
     const t = perTask(row)
     let ratio = ''
-    if (row.name.startsWith('poolMap')) {
-      const w = row.name.slice(row.name.lastIndexOf(' ') + 1)
-      const ref = r.overhead.find((x) => x.name === `piscina direct, window ${w}`)
+    if (row.ref !== undefined) {
+      const ref = r.overhead.find((x) => x.name === row.ref)
       const rt = ref === undefined ? {} : perTask(ref)
       if (t.whole !== undefined && rt.whole !== undefined) {
         const q = t.whole / rt.whole
@@ -506,7 +557,7 @@ export function poolLines(r: PoolBenchResult): string[] {
     '',
     `### Per-task cost on warm pools: x => x over ${OVERHEAD_ITEMS.toLocaleString('en-US')} items, ${String(WORKERS)} threads, ${String(r.cpus)} cores, load ${r.warmLoad[0].toFixed(2)} → ${r.warmLoad[1].toFixed(2)}`,
     '',
-    'Each pool is started once and kept across the runs, so no start-up or teardown is timed: what a task costs on its way through the pool and back. `pool.map` on a shared pool runs the same stage as `poolMap`, and also registers each task with the cancel switch of its stage (a shared pool cannot be torn down to cancel a stage).',
+    "Each pool is started once and kept across the runs, so no start-up or teardown is timed: what a task costs on its way through the pool and back. `pool.map` on a shared pool runs the same stage as `poolMap`, and also registers each message with the cancel switch of its stage (a shared pool cannot be torn down to cancel a stage). The default row batches (`batch: 'auto'`); the others send one task per message, compared with piscina at the same window.",
     '',
     '| implementation | median ms | min–max ms | runs | µs per task | pool.map / piscina direct | fastest runs | notes |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -518,9 +569,8 @@ export function poolLines(r: PoolBenchResult): string[] {
     }
     let ratio = ''
     let fastest = ''
-    if (row.name.startsWith('pool.map')) {
-      const w = row.name.slice(row.name.lastIndexOf(' ') + 1)
-      const ref = r.warm.find((x) => x.name === `piscina direct, window ${w}`)
+    if (row.ref !== undefined) {
+      const ref = r.warm.find((x) => x.name === row.ref)
       if (ref?.ms !== undefined) {
         const q = row.ms / ref.ms
         ratio = `${near(q, OVERHEAD_TARGET)} (target ≤ ${String(OVERHEAD_TARGET)}: ${pass(q <= OVERHEAD_TARGET)})`

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import type { ResourceLimits, Transferable, Worker } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 import type { ResolvedTask } from './task.js'
-import type { TaskMessage } from './worker.js'
+import type { BatchReply, TaskMessage } from './worker.js'
 
 /** Threads started and ended by every pool of this process (tests check that none is left). @internal */
 export const threadStats = { started: 0, exited: 0 }
@@ -18,9 +18,10 @@ export function isWorkerDeath(e: unknown): e is Error {
   )
 }
 
-/** The error a task gets when its worker died. @internal */
-export function deathError(op: string, task: ResolvedTask, e: Error): Error {
-  return new Error(`${op}: task ${task.label} failed: its worker thread died (${e.message})`, { cause: e })
+/** The error a task gets when its worker died (running a batch of `n` elements). @internal */
+export function deathError(op: string, task: ResolvedTask, e: Error, n = 1): Error {
+  const batch = n > 1 ? ` while running a batch of ${n} elements` : ''
+  return new Error(`${op}: task ${task.label} failed: its worker thread died${batch} (${e.message})`, { cause: e })
 }
 
 /** Settings of a pool after checking. @internal */
@@ -105,13 +106,35 @@ export class PoolCore {
     transferList: Transferable[] | undefined,
     signal: AbortSignal | Canceller | null,
   ): Promise<unknown> {
+    return this.post([task.url, task.name, x], transferList, signal)
+  }
+
+  /**
+   * Run the elements `xs` through `task` one after another on one worker, in one message each
+   * way. The reply holds the results, the time the calls took, and the error of an element
+   * that threw (the elements after it do not run); the promise rejects only when the message
+   * failed as a whole (the worker died, the stage was cancelled).
+   */
+  runBatch(
+    task: ResolvedTask,
+    xs: unknown[],
+    transferList: Transferable[] | undefined,
+    signal: AbortSignal | Canceller | null,
+  ): Promise<BatchReply> {
+    return this.post([task.url, task.name, xs, 1], transferList, signal) as Promise<BatchReply>
+  }
+
+  private post(
+    msg: TaskMessage,
+    transferList: Transferable[] | undefined,
+    signal: AbortSignal | Canceller | null,
+  ): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error(`${this.op}: the pool is closed`))
     const p = this.piscina ?? this.start()
     if (this.idleTimer !== undefined) {
       clearTimeout(this.idleTimer)
       this.idleTimer = undefined
     }
-    const msg: TaskMessage = [task.url, task.name, x]
     const r = p.run(msg, { transferList: transferList as never, signal })
     this.inFlight++
     r.then(this.taskDone, this.taskDone)
@@ -138,8 +161,14 @@ export class PoolCore {
     const p = this.piscina
     this.piscina = undefined
     if (p !== undefined) {
-      this.scan(p)
-      await p.destroy()
+      // piscina replaces a worker whose exit comes after destroy() has finished: one it had let go
+      // before (the thread of a cancelled task, terminated and not yet exited). Its replacements
+      // join p.threads as that exit is handled, so destroy again until none is left.
+      do {
+        this.scan(p)
+        await p.destroy()
+        await Promise.all(this.live.values())
+      } while (p.threads.length > 0)
     }
     await Promise.all(this.live.values())
   }

@@ -22,7 +22,7 @@ export interface Pool extends AsyncDisposable {
    * A stage that runs every element through `task` on this pool (see `poolMap`); many stages
    * may use the pool at once. The stage never ends the pool's threads: `close()` does.
    * @param task - the task module and export
-   * @param options - `{ ordered, maxInFlight, transfer, retry, signal }`
+   * @param options - `{ ordered, maxInFlight, batch, transfer, retry, signal }`
    */
   map<A, B>(task: TaskRef, options?: PoolMapStageOptions<A>): Stage<A, B>
   /**

@@ -11,13 +11,15 @@ import { describeStage } from '../internal/describe.js'
  * at the first `next()` and end with the stage: at the source's end, on an error, on `break` /
  * `return()` (even while a `next()` is pending) and on abort, so the process can exit.
  * Results come in input order (or as they finish with `ordered: false`); at most
- * `maxInFlight` elements are taken from upstream and not yet emitted. A task's exception
- * reaches the consumer with the worker's stack after the results before it; the stage then
- * stops pulling and cancels the other tasks. A worker that dies is replaced and its task
- * fails with an error naming the task (or runs once more with `retry: 1`).
+ * `maxInFlight` elements are taken from upstream and not yet emitted. Cheap elements travel
+ * several to a message (`batch`, by default sized from the workers' timings), each result still
+ * emitted on its own. A task's exception reaches the consumer with the worker's stack after the
+ * results before it; the stage then stops pulling and cancels the other tasks. A worker that
+ * dies is replaced and the elements it was running fail with an error naming the task (or run
+ * once more with `retry: 1`).
  * @param task - the task module (path or file URL, `.ts`, `.js` or `.mjs`) and export, see {@link TaskRef}
- * @param options - pool options `{ workers, idleTimeout, resourceLimits }` and stage options
- *   `{ ordered, maxInFlight, transfer, retry, signal }`
+ * @param options - pool options `{ workers, idleTimeout, resourceLimits, execArgv }` and stage
+ *   options `{ ordered, maxInFlight, batch, transfer, retry, signal }`
  * @example
  * ```ts
  * import { pipe, toArray } from 'streamz-ts'
@@ -26,6 +28,9 @@ import { describeStage } from '../internal/describe.js'
  * // tasks/inc.ts: export default function inc(x: number): number { return x + 1 }
  * const inc = new URL('./tasks/inc.ts', import.meta.url)
  * const out = await pipe([1, 2, 3], poolMap<number, number>(inc, { workers: 2 }), toArray()) // [2, 3, 4]
+ *
+ * // a fixed 100 lines per message instead of the adaptive default
+ * const parse = poolMap<string, Row>(new URL('./tasks/parse.ts', import.meta.url), { batch: 100 })
  *
  * // move Float64Array chunks to the workers without copying them
  * const sums = poolMap<Float64Array, number>(new URL('./tasks/sum.ts', import.meta.url), { transfer: true })

@@ -86,6 +86,24 @@ test('createPool: break in one stage cancels its tasks; the pool and the other s
   assertNoLiveThreads()
 })
 
+test('createPool: close() right after a stage cancelled running tasks ends every thread', async () => {
+  // the threads of the cancelled tasks are terminated and replaced; one that exits only after
+  // close() has destroyed the pool makes piscina start replacements, which close() must end too
+  for (let round = 0; round < 5; round++) {
+    const pool = createPool({ workers })
+    const g = gates(6)
+    const src = tracked(Array.from({ length: 6 }, (_, i): Job => ({ gates: g.sab, i })))
+    g.open(0)
+    for await (const x of pipe(src, pool.map<Job, number>(tasks.gated, { batch: 1 }))) {
+      assert.equal(x, 0)
+      break
+    }
+    await pool.close()
+    assert.equal(pool.threads, 0)
+    assertNoLiveThreads()
+  }
+})
+
 test('createPool: a task error in one stage leaves the pool usable', async () => {
   await using pool = createPool({ workers })
   await assert.rejects(

@@ -10,6 +10,7 @@ export const tasks = {
   bytes: new URL('./tasks/bytes.ts', import.meta.url),
   math: new URL('./tasks/math.mjs', import.meta.url),
   badLoad: new URL('./tasks/bad-load.ts', import.meta.url),
+  batch: new URL('./tasks/batch.ts', import.meta.url),
 }
 
 /** Poll (on immediates and 1 ms timers) until `cond()` holds; fail after `ms`. */
