@@ -3,8 +3,7 @@ import { checkObject, fail, show } from '../internal/check.js'
 import { StreamingFrame } from './frame.js'
 import type { ReductionOptions } from './reductions.js'
 import { dtypeName, isNumeric, numericColumns, schemaOf } from './internal/dtypes.js'
-
-type GroupKind = 'sum' | 'mean' | 'count' | 'size' | 'min' | 'max' | 'var' | 'std'
+import { fastGroupBy, type GroupKind } from './internal-groups.js'
 
 /** A prefix for the state's own column names, so they never meet a user's column. */
 const P = '\u0001'
@@ -15,9 +14,11 @@ const P = '\u0001'
  * updated table: one row per group seen so far, key columns first, sorted by the keys.
  *
  * The state is one small table per group (counts, sums, means and sums of squared deviations, minima, maxima:
- * only what the aggregation needs). Each chunk is grouped by Polars (`group_by().agg()` in the chunk's own lazy
- * plan) and merged into the state with one join over the groups, so a chunk costs O(chunk + groups) however
- * long the stream. Rows whose key is null are left out (as pandas' `dropna=True`).
+ * only what the aggregation needs), so a chunk costs O(chunk + groups) however long the stream. With one key
+ * column of String, Categorical or integer dtype the state is kept in JavaScript and each chunk is folded
+ * into it in one pass per column; otherwise each chunk is grouped by Polars and merged with the state in the
+ * chunk's own lazy plan. Both give the same results. Rows whose key is null are left out (as pandas'
+ * `dropna=True`).
  * @example
  * ```ts
  * sdf.groupBy('name').col('amount').mean() // { name, amount } per group
@@ -72,7 +73,8 @@ export class FrameGroupBy {
   }
 
   /**
-   * Running sum per group (the column's sum dtype: Int64 for integers).
+   * Running sum per group, in Polars' sum dtype: Int64 for 8- and 16-bit integers, the column's own dtype
+   * otherwise (integer sums wrap around on overflow, as Polars' do).
    * @example
    * ```ts
    * sdf.groupBy('name').col('amount').sum()
@@ -208,7 +210,9 @@ function runningGroupBy(
 
 /**
  * A running aggregation of `cols` per group of `keys`, or over the whole stream when `keys` is empty (then
- * one row per chunk; `size` counts elements, rows × columns, as pandas does). @internal
+ * one row per chunk; `size` counts elements, rows × columns, as pandas does). With one key, the JavaScript
+ * fast path of internal-groups.ts when its inputs allow (`path: 'polars'` forces the Polars path: the
+ * reference the tests compare it with). @internal
  */
 export function runningAggregate(
   frame: StreamingFrame,
@@ -216,6 +220,7 @@ export function runningAggregate(
   cols: readonly string[],
   kind: GroupKind,
   ddof: number,
+  path: 'auto' | 'polars' = 'auto',
 ): StreamingFrame {
   const ex = frame.example
   // The state: one row per group with the statistics the aggregation needs (per column i: n = count,
@@ -261,7 +266,8 @@ export function runningAggregate(
     }
     if (needS) {
       stats.push(s(i))
-      aggs.push(x.sum().alias(s(i)))
+      // a mean sums in Float64, as pandas does: a sum in the column's dtype would wrap for Int32 / UInt32
+      aggs.push((kind === 'mean' ? x.cast(pl.Float64) : x).sum().alias(s(i)))
       merge.push(sum(s(i)))
     }
     if (needVar) {
@@ -360,6 +366,11 @@ export function runningAggregate(
   }
   const initial = step(chunkAgg(ex.lazy()).collectSync(), ex.lazy()).collectSync()
   const example = initial.select(...outNames).head(0)
+
+  const key = keys.length === 1 && path === 'auto' ? (keys[0] as string) : undefined
+  const fast = key === undefined ? undefined : fastGroupBy(frame.chunks(), ex, key, cols, kind, ddof, example)
+  if (fast !== undefined) return new StreamingFrame(fast, example)
+
   const plans = frame.plans()
 
   async function* groupByStage(): AsyncGenerator<pl.DataFrame, void, undefined> {

@@ -3,6 +3,7 @@ import { checkIterable, fail, show } from '../internal/check.js'
 import { StreamingFrame } from './frame.js'
 import { FrameSchemaError } from './schema-error.js'
 import { dtypeName, isDataFrame, schemaOf } from './internal/dtypes.js'
+import { Pacer, nextTurn } from './internal-native.js'
 
 /**
  * A record of a chunk given as an array of records: a plain object of column name to value.
@@ -63,6 +64,8 @@ export function toFrame(
   const shape = { names: empty.columns, types: empty.dtypes }
   async function* toFrameStage(): AsyncGenerator<pl.DataFrame, void, undefined> {
     let index = 0
+    // lets nodejs-polars free the memory of earlier chunks when `stream` never waits (see Pacer)
+    const pacer = new Pacer()
     for await (const chunk of stream) {
       const i = index++
       let df: pl.DataFrame
@@ -73,6 +76,7 @@ export function toFrame(
         if (typeof onError === 'function') onError(err)
         continue
       }
+      if (pacer.due(df.height)) await nextTurn()
       yield df
     }
   }

@@ -1,20 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import pl from 'nodejs-polars'
-import { StreamingFrame } from '../../src/frame/frame.js'
+import type { StreamingFrame } from '../../src/frame/frame.js'
+import { frameOf as frameOver } from './frame-helpers.js'
 import { aggregateFrame, type Aggregation } from '../../src/frame/aggregate.js'
 
 const example = pl.DataFrame([pl.Series('x', [], pl.Float64)])
-function frameOf(chunks: pl.DataFrame[]): StreamingFrame {
-  return new StreamingFrame(
-    {
-      async *[Symbol.asyncIterator]() {
-        yield* chunks
-      },
-    },
-    example,
-  )
-}
+const frameOf = (chunks: pl.DataFrame[]): StreamingFrame => frameOver(chunks, example)
 const chunks = [[1, 2], [], [3, 4, 5]].map((x) => pl.DataFrame([pl.Series('x', x, pl.Float64)]))
 
 // a running max and count, with the state kept in a mutable object (updated in place)

@@ -1,7 +1,7 @@
 /** Helpers shared by the frame tests. */
 import assert from 'node:assert/strict'
 import pl from 'nodejs-polars'
-import type { StreamingFrame } from '../../src/frame/index.js'
+import { StreamingFrame } from '../../src/frame/frame.js'
 
 /** The chunks the Python parity script ran through Streamz (see parity-expected.ts). */
 export const parityChunks = [
@@ -56,4 +56,23 @@ export function dtypes(df: pl.DataFrame): Record<string, string> {
       String(t).replace(/^DataType\((.*)\)$/, '$1'),
     ]),
   )
+}
+
+/** A streaming frame over fixed chunks (re-iterable), built directly, as the operators see one. */
+export function frameOf(chunks: readonly pl.DataFrame[], example: pl.DataFrame): StreamingFrame {
+  return new StreamingFrame(
+    {
+      async *[Symbol.asyncIterator]() {
+        yield* chunks
+      },
+    },
+    example,
+  )
+}
+
+/** Every frame a streaming frame emits. */
+export async function collect(sdf: StreamingFrame): Promise<pl.DataFrame[]> {
+  const out: pl.DataFrame[] = []
+  for await (const df of sdf.stream) out.push(df)
+  return out
 }

@@ -4,21 +4,9 @@ import pl from 'nodejs-polars'
 import { FakeClock } from '../../src/internal/clock.js'
 import { periodicFrame, randomFrame } from '../../src/frame/index.js'
 import { dtypes } from './frame-helpers.js'
+import { within } from '../helpers.js'
 
 const T0 = Date.UTC(2026, 0, 1)
-
-/** `p`, or a failure after 2 s of real time: a guard against a hang, not a timing assertion. */
-async function within<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} hung`)), 2000)
-  })
-  try {
-    return await Promise.race([p, guard])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 test('periodicFrame calls fn every interval with { last, now } and emits its chunks', async () => {
   const clock = new FakeClock(T0)

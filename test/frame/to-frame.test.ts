@@ -210,3 +210,27 @@ test('stopping early closes the source', async () => {
   }
   assert.ok(closed)
 })
+
+/** Through toFrame, a stream of these chunks: after how many chunks the event loop turned. */
+async function turnsDuring(chunks: pl.DataFrame[]): Promise<number[]> {
+  const turns: number[] = []
+  let seen = 0
+  let done = false
+  const tick = (): void => {
+    if (done) return
+    turns.push(seen)
+    setImmediate(tick)
+  }
+  setImmediate(tick)
+  for await (const _ of toFrame(chunks, { example: (chunks[0] as pl.DataFrame).head(0) }).stream) seen++
+  done = true
+  return turns.filter((n) => n > 0 && n < chunks.length)
+}
+
+test('a stream fed from memory still lets the event loop turn, so nodejs-polars can free earlier chunks', async () => {
+  // chunks in an array never make the loop wait; toFrame turns it once per 100,000 rows or 256 chunks
+  const big = pl.DataFrame({ x: new Float64Array(10_000) })
+  assert.deepEqual(await turnsDuring(Array.from({ length: 45 }, () => big)), [9, 19, 29, 39])
+  const tiny = pl.DataFrame({ x: [1] })
+  assert.deepEqual(await turnsDuring(Array.from({ length: 1000 }, () => tiny)), [255, 511, 767])
+})

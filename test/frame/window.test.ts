@@ -1,27 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import pl from 'nodejs-polars'
-import { StreamingFrame } from '../../src/frame/frame.js'
+import type { StreamingFrame } from '../../src/frame/frame.js'
+import { collect, frameOf } from './frame-helpers.js'
 import type { Aggregation } from '../../src/frame/aggregate.js'
 import type { WindowSpec } from '../../src/frame/window.js'
 import { WINDOWS } from './window-expected.js'
-
-function frameOf(chunks: pl.DataFrame[], example: pl.DataFrame): StreamingFrame {
-  return new StreamingFrame(
-    {
-      async *[Symbol.asyncIterator]() {
-        yield* chunks
-      },
-    },
-    example,
-  )
-}
-
-async function collect(sdf: StreamingFrame): Promise<pl.DataFrame[]> {
-  const out: pl.DataFrame[] = []
-  for await (const df of sdf.stream) out.push(df)
-  return out
-}
 
 function near(a: unknown, e: number | null | undefined, what: string): void {
   if (e === null) assert.equal(a, null, `${what}: expected null, got ${String(a)}`)
