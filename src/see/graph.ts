@@ -123,6 +123,9 @@ function sourceName(x: unknown): string {
  * Walk back from each pipeline to every source.
  * @internal
  */
+/** The sync roots instrument() stood in for (the stand-in → the root), so the graph shows the root. @internal */
+export const rootStandIns = new WeakMap<object, unknown>()
+
 export function walk(pipelines: readonly unknown[]): Walk {
   const nodes: GraphNode[] = []
   const edges: GraphEdge[] = []
@@ -197,7 +200,7 @@ export function walk(pipelines: readonly unknown[]): Walk {
   const visitFlow = (f: Flow<unknown>): string => {
     const known = flows.get(f)
     if (known !== undefined) return known
-    let up: unknown = f.root
+    let up: unknown = rootStandIns.get(f.root as object) ?? f.root
     let id = visit(up)
     f.ops.forEach((op: NamedOp, index) => {
       // each step reads the one before it; `up` stands for that step's output

@@ -1,9 +1,19 @@
-import { AI, DRIVE, Flow, isPromiseLike, isSyncOnly, type NamedOp, type PushResult, type Step } from '../pipe/flow.js'
+import {
+  AI,
+  DONE,
+  DRIVE,
+  Flow,
+  isPromiseLike,
+  isSyncOnly,
+  type NamedOp,
+  type PushResult,
+  type Step,
+} from '../pipe/flow.js'
 import { TRY_NEXT, hasProbe } from '../operators/zip.js'
 import { checkObject, fail } from '../internal/check.js'
 import type { Clock } from '../internal/clock.js'
 import { toMs } from '../internal/duration.js'
-import { walk, type Graph, type Pipeline, type Site } from './graph.js'
+import { rootStandIns, walk, type Graph, type Pipeline, type Site } from './graph.js'
 
 /**
  * The live figures of one node of an instrumented pipeline.
@@ -24,8 +34,9 @@ export interface StageFigures {
   /** Elements given out per second over the last few seconds (`options.window`). */
   rate: number
   /**
-   * Time spent in this node, in ms: for a fused step, the time in its function (sampled: one
-   * element in 256 is timed, and the total is scaled up); for other stages, the time their
+   * Time spent in this node, in ms: for a fused step, the time in its function (read off whole
+   * stretches of pushes by the loop that reads a sync source, or sampled: one element in 256 is
+   * timed, and the total is scaled up); for other stages, the time their
    * `next()` calls were pending less the time they waited on the stage before them; for a
    * source, the time its reader waited on it.
    */
@@ -84,40 +95,45 @@ interface Counter {
   /** fused steps: sampled inclusive ms and how many pushes were sampled */
   incl: number
   sampled: number
+  /** counting steps of runs under way: what they took since they last added to `in` */
+  parts: Set<{ readonly k: number }>
 }
 
-const counter = (): Counter => ({ in: 0, out: 0, pending: 0, incl: 0, sampled: 0 })
+const counter = (): Counter => ({ in: 0, out: 0, pending: 0, incl: 0, sampled: 0, parts: new Set() })
 const now = (): number => performance.now()
-/** One push in this many is timed, in a fused run. */
-const SAMPLE = 255
+/** A counting step adds to its counter once in this many pushes, and times that push. */
+const EVERY = 256
 
-/** Which pushes of one fused run are timed: one root element in SAMPLE + 1. */
-interface Sampling {
-  on: boolean
-  n: number
+/** What a counter's node took in, the runs under way included. */
+function inOf(c: Counter): number {
+  let n = c.in
+  for (const p of c.parts) n += EVERY - p.k
+  return n
 }
 
 /**
- * A counting step in front of a fused step. A class, so that every instance shares one `push`:
- * the run's call sites stay monomorphic however many pipelines are instrumented.
+ * A counting step in front of a fused step. Per push it only counts down a field of its own; every
+ * EVERY-th push adds EVERY to the counter and is timed (the sample `busyMs` is scaled up from). A class,
+ * so that every instance shares one `push`: the run's call sites stay monomorphic however many pipelines
+ * are instrumented.
  */
 class Counted implements Step<unknown> {
+  k = EVERY
   constructor(
     private readonly inner: Step<unknown>,
     private readonly c: Counter,
-    private readonly sampling: Sampling,
-    private readonly first: boolean,
-  ) {}
+  ) {
+    c.parts.add(this)
+  }
 
   push(x: unknown): PushResult {
-    this.c.in++
-    const s = this.sampling
-    if (this.first) s.on = (++s.n & SAMPLE) === 0
-    return s.on ? this.timed(x) : this.inner.push(x)
+    return --this.k !== 0 ? this.inner.push(x) : this.timed(x)
   }
 
   private timed(x: unknown): PushResult {
     const c = this.c
+    this.k = EVERY
+    c.in += EVERY
     const t = now()
     const r = this.inner.push(x)
     c.sampled++
@@ -131,31 +147,34 @@ class Counted implements Step<unknown> {
   }
 
   end(): PushResult {
+    this.c.in += EVERY - this.k
+    this.k = EVERY
+    this.c.parts.delete(this)
     return this.inner.end()
   }
 }
 
 /**
- * The same as {@link Counted}, for the counting steps after the first: a second class, so that
- * V8 does not meet the same function twice on one inlined path (W1 ran faster so).
+ * The same as {@link Counted}, for counting steps after the first of a run: a second class, so that
+ * the first step's call site and the later ones each see one class (V8 inlines a monomorphic push).
  */
 class CountedInner implements Step<unknown> {
+  k = EVERY
   constructor(
     private readonly inner: Step<unknown>,
     private readonly c: Counter,
-    private readonly sampling: Sampling,
-    private readonly first: boolean,
-  ) {}
+  ) {
+    c.parts.add(this)
+  }
 
   push(x: unknown): PushResult {
-    this.c.in++
-    const s = this.sampling
-    if (this.first) s.on = (++s.n & SAMPLE) === 0
-    return s.on ? this.timed(x) : this.inner.push(x)
+    return --this.k !== 0 ? this.inner.push(x) : this.timed(x)
   }
 
   private timed(x: unknown): PushResult {
     const c = this.c
+    this.k = EVERY
+    c.in += EVERY
     const t = now()
     const r = this.inner.push(x)
     c.sampled++
@@ -169,6 +188,9 @@ class CountedInner implements Step<unknown> {
   }
 
   end(): PushResult {
+    this.c.in += EVERY - this.k
+    this.k = EVERY
+    this.c.parts.delete(this)
     return this.inner.end()
   }
 }
@@ -188,6 +210,103 @@ class Tail implements Step<unknown> {
   end(): PushResult {
     return this.down.end()
   }
+}
+
+/**
+ * Stands in for the sync root (an array, a Set, any Iterable) of an instrumented Flow, so that what the
+ * first step takes in is counted by the loop that reads the root, with no step put in front of it: the
+ * fused run keeps its shape and its inlining. The loop adds to the counter whenever it stops (to await a
+ * push, or at the end), which is the only time a snapshot can look, and times whole runs of pushes (two
+ * clock reads per stop, none per element).
+ */
+class CountingRoot {
+  constructor(
+    readonly root: Iterable<unknown>,
+    private readonly c: Counter,
+  ) {}
+
+  [Symbol.iterator](): Iterator<unknown> {
+    const it = this.root[Symbol.iterator]()
+    const c = this.c
+    const w: Iterator<unknown> = {
+      next() {
+        const r = it.next()
+        if (r.done !== true) c.in++
+        return r
+      },
+    }
+    if (typeof it.return === 'function')
+      w.return = (v?: unknown) => (it.return as (v?: unknown) => IteratorResult<unknown>)(v)
+    return w
+  }
+
+  async [DRIVE](head: Step<unknown>): Promise<void> {
+    const root = this.root
+    const c = this.c
+    let i = 0
+    let counted = 0
+    // what the steps took and how long they took, up to now: the loop only stops to await a push
+    // or at the end, the only times a snapshot can look
+    const add = (t: number): void => {
+      c.incl += now() - t
+      c.sampled += i - counted
+      c.in += i - counted
+      counted = i
+    }
+    let t = now()
+    try {
+      if (Array.isArray(root) && root[Symbol.iterator] === ARRAY_ITERATOR) {
+        const arr = root as readonly unknown[]
+        for (;;) {
+          let r: PushResult = undefined
+          while (i < arr.length) {
+            r = head.push(arr[i++])
+            if (r !== undefined) break
+          }
+          if (r === undefined) break
+          add(t)
+          if (r !== DONE) r = await timedAwait(r, c)
+          if (r === DONE) return
+          t = now()
+        }
+      } else
+        for (const x of root) {
+          i++
+          let r = head.push(x)
+          if (r !== undefined) {
+            add(t)
+            if (r !== DONE) r = await timedAwait(r, c)
+            if (r === DONE) return
+            t = now()
+          }
+        }
+      add(t)
+      t = now()
+      const r = head.end()
+      if (r !== undefined && r !== DONE) await r
+      c.incl += now() - t
+    } finally {
+      if (i !== counted) add(t)
+    }
+  }
+}
+
+async function timedAwait(r: PromiseLike<void | typeof DONE>, c: Counter): Promise<void | typeof DONE> {
+  const t = now()
+  try {
+    return await r
+  } finally {
+    c.incl += now() - t
+  }
+}
+
+const ARRAY_ITERATOR = Array.prototype[Symbol.iterator]
+
+/** Put a {@link CountingRoot} counting into `c` in place of the Flow's sync root. */
+function standIn(flow: Flow<unknown>, c: Counter): void {
+  const stand = new CountingRoot(flow.root as Iterable<unknown>, c)
+  rootStandIns.set(stand, flow.root)
+  ;(flow as { root: unknown }).root = stand
 }
 
 /**
@@ -211,9 +330,9 @@ function plan(ops: readonly NamedOp[]): { layer: boolean[]; tail: boolean } {
 }
 
 /** The ops of one Flow, wrapped to count as `plan` says. */
-function countOps(ops: readonly NamedOp[], counters: readonly Counter[]): NamedOp[] {
-  const sampling: Sampling = { on: false, n: 0 }
+function countOps(ops: readonly NamedOp[], counters: readonly Counter[], rootCounts: boolean): NamedOp[] {
   const { layer, tail } = plan(ops)
+  if (rootCounts) layer[0] = false
   return ops.map((named, i): NamedOp => {
     const c = counters[i] as Counter
     const last = i === ops.length - 1
@@ -221,7 +340,7 @@ function countOps(ops: readonly NamedOp[], counters: readonly Counter[]): NamedO
       name: named.name,
       op: (down: Step<unknown>) => {
         const step = named.op(last && tail ? new Tail(down, c) : down) as Step<unknown>
-        return layer[i] === true ? new (i === 0 ? Counted : CountedInner)(step, c, sampling, i === 0) : step
+        return layer[i] === true ? new (i === 0 ? Counted : CountedInner)(step, c) : step
       },
     }
   })
@@ -313,25 +432,25 @@ export function instrument(pipeline: Pipeline | readonly Pipeline[], options: In
   for (const [flow, steps] of flows) {
     const cs = steps.map((s) => counters.get(s) as Counter)
     originalOps.set(flow, flow.ops)
-    ;(flow as { ops: readonly NamedOp[] }).ops = countOps(flow.ops, cs)
     const rootId = w.ids.get(flow.root)
     const root = rootId === undefined ? undefined : siteOf.get(rootId)
-    // a sync root (an array) is read by the steps themselves: what it gave is what the first step took
+    // a sync root (an array) is read by the loop that drives the steps: it counts what the first step
+    // takes in, and what it gave is what that step took
+    const countingRoot = isSyncOnly(flow.root) && !(flow.root instanceof CountingRoot)
+    ;(flow as { ops: readonly NamedOp[] }).ops = countOps(flow.ops, cs, countingRoot)
+    if (countingRoot) standIn(flow, cs[0] as Counter)
     if (root !== undefined && isSyncOnly(flow.root)) rootCounts.set(root, cs[0] as Counter)
   }
 
   // a sync source read with no steps after it (an array given to merge or map with concurrency):
-  // one counting step, which passes everything on as it is
+  // the same stand-in counts what is read from it
   for (const flow of w.flows) {
     if (flow.ops.length > 0 || !isSyncOnly(flow.root)) continue
     const rootId = w.ids.get(flow.root)
     const root = rootId === undefined ? undefined : siteOf.get(rootId)
     if (root === undefined) continue
     const c = counter()
-    const sampling: Sampling = { on: false, n: 0 }
-    ;(flow as { ops: readonly NamedOp[] }).ops = [
-      { name: 'count', op: (down: Step<unknown>) => new Counted(down, c, sampling, false) },
-    ]
+    standIn(flow, c)
     rootCounts.set(root, c)
   }
 
@@ -375,7 +494,7 @@ export function instrument(pipeline: Pipeline | readonly Pipeline[], options: In
   const outOf = (s: Site): number => {
     const c = counters.get(s) as Counter
     const root = rootCounts.get(s)
-    return root !== undefined ? root.in : c.out
+    return root !== undefined ? inOf(root) : c.out
   }
 
   const flowSteps = [...flows.values()].map((steps) => {
@@ -391,9 +510,9 @@ export function instrument(pipeline: Pipeline | readonly Pipeline[], options: In
       const cs = steps.map((s) => counters.get(s) as Counter)
       // what step i took in: its own count, or that of the step before it (which gives one for one)
       const ins: number[] = []
-      cs.forEach((c, i) => ins.push(layer[i] === true ? c.in : (ins[i - 1] ?? 0)))
+      cs.forEach((c, i) => ins.push(layer[i] === true ? inOf(c) : (ins[i - 1] ?? 0)))
       // time from a counting step down to the end of the run (sampled, scaled up)
-      const est = cs.map((c, i) => (layer[i] === true && c.sampled > 0 ? (c.incl * c.in) / c.sampled : undefined))
+      const est = cs.map((c, i) => (layer[i] === true && c.sampled > 0 ? (c.incl * inOf(c)) / c.sampled : undefined))
       steps.forEach((s, i) => {
         const c = cs[i] as Counter
         in_.set(s, ins[i] as number)

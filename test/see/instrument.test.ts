@@ -138,6 +138,35 @@ test('busyMs: a slow fused step shows up as busy, timed on a sample', async () =
   assert.ok(filterBusy < spinBusy / 4, `filter busy ${filterBusy} ms against ${spinBusy}`)
 })
 
+test('a sync root (an array, a Set) is counted by the loop that reads it, exact at every await', async () => {
+  for (const root of [Array.from({ length: 600 }, (_, i) => i), new Set(Array.from({ length: 600 }, (_, i) => i))]) {
+    const stream = pipe(root as Iterable<number>, map(double), filter(isBig))
+    const seen = instrument(stream)
+    // the graph still starts at the root itself, not at what instrument put in its place
+    assert.equal(seen.graph.nodes[0]?.name, root instanceof Set ? 'Set' : 'array')
+    assert.deepEqual(
+      instrument(stream).graph.nodes.map((n) => n.name),
+      seen.graph.nodes.map((n) => n.name),
+    )
+    const during: number[] = []
+    await pipe(
+      stream,
+      sink(async (x: number) => {
+        // the sink awaits on every 100th root element: a snapshot taken then sees what has gone in so far
+        if (x % 200 === 0) {
+          await Promise.resolve()
+          during.push(seen.snapshot().stages.find((f) => f.name === 'map(double)')?.in ?? -1)
+        }
+      }),
+    )
+    assert.deepEqual(during, [101, 201, 301, 401, 501])
+    const f = byName(seen.snapshot())
+    assert.deepEqual(f['map(double)'], { in: 600, out: 600, waiting: 0, inFlight: 0 })
+    assert.deepEqual(f['filter(isBig)'], { in: 600, out: 594, waiting: 0, inFlight: 0 })
+    assert.ok((seen.snapshot().stages.find((x) => x.name === 'map(double)')?.busyMs ?? -1) >= 0)
+  }
+})
+
 test('instrument refuses a Promise (its sink has started) and other values', () => {
   assert.throws(() => instrument(pipe([1], toArray())), /instrument: the pipeline is a Promise.*before the sink/)
   assert.throws(() => instrument(42 as never), /instrument: pipeline must be an AsyncIterable from pipe, got 42/)
