@@ -264,6 +264,15 @@ export class KafkaReader<V, K> {
     }
   }
 
+  /**
+   * While a commit is in flight and another `commitEvery` records have been acknowledged since it
+   * started, the commit to wait for before handing out more records (else undefined). This bounds what
+   * a crash re-delivers at about two commit batches, however slow the broker is to commit.
+   */
+  get held(): Promise<void> | undefined {
+    return this.committing !== undefined && this.sinceCommit >= this.commitEvery ? this.committing : undefined
+  }
+
   /** Commit every partition's acknowledged offset; a commit already running is followed by another. */
   commit(): Promise<void> {
     const consumer = this.consumer
@@ -380,6 +389,8 @@ export function readerIterable<T, V, K>(
         await Promise.race([reader.open(), stopped])
         for (;;) {
           let x: T
+          const held = reader.held
+          if (held !== undefined) await Promise.race([held, stopped])
           const now = takeNow?.(reader)
           if (now !== undefined) x = now
           else {
@@ -413,6 +424,7 @@ export function readerIterable<T, V, K>(
       signal?.addEventListener('abort', onAbort, { once: true })
       const step = async (): Promise<IteratorResult<T>> => {
         await reader.open()
+        await reader.held
         const x = await take(reader)
         if (x === null) {
           finished = true
@@ -429,7 +441,7 @@ export function readerIterable<T, V, K>(
             return Promise.reject(signal.reason as Error)
           }
           if (finished) return Promise.resolve(DONE_RESULT)
-          if (takeNow !== undefined) {
+          if (takeNow !== undefined && reader.held === undefined) {
             // fast path: a record already fetched (decoding may throw: that goes the slow way)
             try {
               const x = takeNow(reader)
