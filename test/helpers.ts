@@ -107,3 +107,25 @@ export async function feed(steps: [Pushable<unknown>, unknown][]): Promise<void>
     await settle()
   }
 }
+
+/** `p`, or a failure after `ms` of real time: a guard against a hang, not a timing assertion. */
+export async function within<T>(p: Promise<T>, what: string, ms = 2000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${String(ms)} ms`)), ms)
+  })
+  try {
+    return await Promise.race([p, guard])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Poll `cond` every 5 ms until it holds, failing after `ms` of real time. */
+export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise<void>((r) => setTimeout(r, 5))
+  }
+}

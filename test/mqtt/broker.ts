@@ -6,6 +6,7 @@ import { createServer, connect as netConnect, type Server, type Socket } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Aedes, type AedesOptions } from 'aedes'
+import { within as guard } from '../helpers.js'
 
 export interface TestBroker {
   url: string
@@ -74,27 +75,9 @@ export function freshTopic(name: string): string {
   return `streamz-ts-test/${name}/${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
 }
 
-/** `p`, or a failure after `ms` of real time: a guard against a hang, not a timing assertion. */
-export async function within<T>(p: Promise<T>, what: string, ms = 5000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([p, guard])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** Poll `cond` until it holds, failing after `ms` of real time. */
-export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise<void>((r) => setTimeout(r, 5))
-  }
-}
+/** {@link guard}, allowing these tests 5 s by default. */
+export const within = <T>(p: Promise<T>, what: string, ms = 5000): Promise<T> => guard(p, what, ms)
+export { until } from '../helpers.js'
 
 /** A reason to skip the tests that run their own Mosquitto, or false (never under CI: they must run there). */
 export function mosquittoSkip(): string | false {

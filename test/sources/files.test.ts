@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { files } from '../../src/sources/files.js'
 import { FakeClock } from '../../src/internal/clock.js'
 import { merge } from '../../src/operators/merge.js'
+import { within } from '../helpers.js'
 
 let root: string
 before(async () => {
@@ -22,19 +23,6 @@ async function until(cond: () => boolean, what = 'condition'): Promise<void> {
     await new Promise<void>((r) => setImmediate(r))
   }
   throw new Error(`timed out waiting for ${what}`)
-}
-
-/** `p`, or a failure after 2 s of real time: a guard against a hang, not a timing assertion. */
-async function within<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} hung`)), 2000)
-  })
-  try {
-    return await Promise.race([p, guard])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 const DONE = { value: undefined, done: true }

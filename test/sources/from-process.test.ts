@@ -8,6 +8,7 @@ import { fromProcess } from '../../src/sources/from-process.js'
 import { pipe } from '../../src/pipe/pipe.js'
 import { toArray } from '../../src/operators/to-array.js'
 import { merge } from '../../src/operators/merge.js'
+import { within } from '../helpers.js'
 
 const sh = (script: string) => ['/bin/sh', ['-c', script]] as const
 
@@ -17,19 +18,6 @@ function alive(pid: number): boolean {
     return true
   } catch {
     return false
-  }
-}
-
-/** `p`, or a failure after 2 s of real time: a guard against a hang, not a timing assertion. */
-async function within<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} hung`)), 2000)
-  })
-  try {
-    return await Promise.race([p, guard])
-  } finally {
-    clearTimeout(timer)
   }
 }
 

@@ -9,6 +9,7 @@ import { FakeClock } from '../../src/internal/clock.js'
 import { pipe } from '../../src/pipe/pipe.js'
 import { toArray } from '../../src/operators/to-array.js'
 import { merge } from '../../src/operators/merge.js'
+import { within } from '../helpers.js'
 
 let root: string
 let n = 0
@@ -36,19 +37,6 @@ function openFds(path: string): number {
     }
   }
   return count
-}
-
-/** `p`, or a failure after 2 s of real time: a guard against a hang, not a timing assertion. */
-async function within<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} hung`)), 2000)
-  })
-  try {
-    return await Promise.race([p, guard])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 const DONE = { value: undefined, done: true }

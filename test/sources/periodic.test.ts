@@ -3,20 +3,7 @@ import assert from 'node:assert/strict'
 import { periodic } from '../../src/sources/periodic.js'
 import { FakeClock } from '../../src/internal/clock.js'
 import { merge } from '../../src/operators/merge.js'
-import { settle } from '../helpers.js'
-
-/** `p`, or a failure after 2 s of real time: a guard against a hang, not a timing assertion. */
-async function within<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} hung`)), 2000)
-  })
-  try {
-    return await Promise.race([p, guard])
-  } finally {
-    clearTimeout(timer)
-  }
-}
+import { settle, within } from '../helpers.js'
 
 const DONE = { value: undefined, done: true }
 

@@ -7,28 +7,11 @@ import {
   type WebsocketMessage,
   type WebsocketSource,
 } from '../../src/sources/websocket/index.js'
+import { until, within as guard } from '../helpers.js'
 
-/** `p`, or a failure after `ms` of real time: a guard against a hang, not a timing assertion. */
-export async function within<T>(p: Promise<T>, what: string, ms = 5000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([p, guard])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** Poll `cond` until it holds, failing after `ms` of real time. */
-export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise<void>((r) => setTimeout(r, 5))
-  }
-}
+/** {@link guard}, allowing these tests 5 s by default. */
+export const within = <T>(p: Promise<T>, what: string, ms = 5000): Promise<T> => guard(p, what, ms)
+export { until }
 
 /** True if a TCP server can listen on 127.0.0.1:port now. */
 export function portFree(port: number): Promise<boolean> {
