@@ -160,10 +160,15 @@ export async function startBroker(): Promise<Broker | { skip: string }> {
   const cp = `${lib}/*`
   const logFlag = LOG4J2 ? `-Dlog4j2.configurationFile=${log4j}` : `-Dlog4j.configuration=file:${log4j}`
   const jvm = ['-Xmx512m', '-XX:+UseSerialGC', logFlag, '-cp', cp]
+  // base64url may start with '-', which the tool's argument parser takes for an option: hence '='
   const clusterId = randomBytes(16).toString('base64url')
-  const fmt = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], {
-    encoding: 'utf8',
-  })
+  const fmt = spawnSync(
+    'java',
+    [...jvm, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', props],
+    {
+      encoding: 'utf8',
+    },
+  )
   if (fmt.status !== 0) {
     rmSync(dir, { recursive: true, force: true })
     throw new Error(`kafka StorageTool format failed: ${fmt.stdout}${fmt.stderr}`)

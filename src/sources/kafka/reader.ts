@@ -49,6 +49,10 @@ export class KafkaReader<V, K> {
   private consumer: Consumer<Buffer, Buffer, string> | undefined
   private stream: MessagesStream<Buffer, Buffer, string, Buffer> | undefined
   private readonly runs = new Map<string, PartitionRun>()
+  /** partitions revoked at a rebalance: what the stream had fetched of them before is dropped */
+  private readonly revoked = new Set<string>()
+  /** runs of revoked partitions whose acknowledged offset the next commit still sends */
+  private parting: PartitionRun[] = []
   private sinceCommit = 0
   private outstanding = 0
   private committing: Promise<void> | undefined
@@ -102,6 +106,10 @@ export class KafkaReader<V, K> {
     // before the stream's own listener: commit what is acknowledged before it re-reads the
     // committed offsets, and forget the partitions this member no longer owns
     consumer.prependListener('consumer:group:join', (p: { assignments?: GroupAssignment[] }) => this.onJoin(p))
+    // a rebalance is starting: hand out nothing more until the new assignment is known (what
+    // is handed out now may belong to another member by then), and commit what is acknowledged
+    // while this generation may still commit
+    consumer.on('consumer:group:rebalance', () => this.onRebalance())
     let stream: MessagesStream<Buffer, Buffer, string, Buffer>
     try {
       stream = await consumer.consume({
@@ -134,6 +142,7 @@ export class KafkaReader<V, K> {
 
   private fail(e: Error): void {
     this.error ??= e
+    this.endRebalance()
     this.poke()
   }
 
@@ -148,22 +157,45 @@ export class KafkaReader<V, K> {
     return false
   }
 
-  private onJoin(p: { assignments?: GroupAssignment[] }): void {
+  // set from a rebalance's start to the next join (or an error, or close): records wait
+  private rebalancing: { promise: Promise<void>; resolve: () => void } | undefined
+
+  private onRebalance(): void {
+    if (this.rebalancing === undefined && this.closing === undefined && this.error === undefined) {
+      let resolve = noop
+      const promise = new Promise<void>((r) => (resolve = r))
+      this.rebalancing = { promise, resolve }
+    }
     void this.commit()
+  }
+
+  private endRebalance(): void {
+    const r = this.rebalancing
+    this.rebalancing = undefined
+    r?.resolve()
+  }
+
+  private onJoin(p: { assignments?: GroupAssignment[] }): void {
+    this.endRebalance()
     const owned = new Set<string>()
     for (const a of p.assignments ?? []) for (const part of a.partitions) owned.add(keyOf(a.topic, part))
+    for (const k of owned) this.revoked.delete(k)
     for (const [k, run] of this.runs)
       if (!owned.has(k)) {
+        // its acks no longer commit; what is acknowledged now goes with the next commit
         run.active = false
+        if (run.dirty) this.parting.push(run)
         this.runs.delete(k)
+        this.revoked.add(k)
       }
+    void this.commit()
   }
 
   /** A message already fetched, without waiting; undefined when there is none (or not open yet). */
   readNow(): Raw | undefined {
     const stream = this.stream
     if (stream === undefined || this.error !== undefined || this.closing !== undefined) return undefined
-    if (stream.readableLength === 0) return undefined
+    if (stream.readableLength === 0 || this.rebalancing !== undefined) return undefined
     return (stream.read() as Raw | null) ?? undefined
   }
 
@@ -177,6 +209,7 @@ export class KafkaReader<V, K> {
     const until = Date.now() + within
     for (;;) {
       if (this.error !== undefined) throw this.error
+      if (this.rebalancing !== undefined) await this.rebalancing.promise
       const m = stream.read() as Raw | null
       if (m !== null) return m
       if (this.ended || this.closing !== undefined) return null
@@ -201,11 +234,18 @@ export class KafkaReader<V, K> {
     if (run === undefined || run.partition !== m.partition || run.topic !== m.topic || !run.active) {
       run = this.runs.get(keyOf(m.topic, m.partition))
     }
-    // a partition seeking back (after a rebalance) starts a new run; the old run's acks no longer count
     if (run === undefined || m.offset <= run.last) {
+      const key = keyOf(m.topic, m.partition)
+      // fetched before a rebalance took its partition away: the new owner reads it from the
+      // committed offset, so it is dropped here (neither handed out nor acknowledged)
+      if (run === undefined && this.revoked.size > 0 && this.revoked.has(key)) return undefined
+      // after a rebalance the client reads a partition it keeps again from the committed offset:
+      // what this run already handed out is not handed out twice
+      if (run !== undefined && m.offset >= run.first) return undefined
+      // a seek back past the run's start: a new run (the old run's acks no longer count)
       if (run !== undefined) run.active = false
       run = new PartitionRun(m.topic, m.partition)
-      this.runs.set(keyOf(m.topic, m.partition), run)
+      this.runs.set(key, run)
     }
     this.lastRun = run
     const seq = run.add(m.offset, m.leaderEpoch)
@@ -265,11 +305,14 @@ export class KafkaReader<V, K> {
   }
 
   /**
-   * While a commit is in flight and another `commitEvery` records have been acknowledged since it
-   * started, the commit to wait for before handing out more records (else undefined). This bounds what
-   * a crash re-delivers at about two commit batches, however slow the broker is to commit.
+   * What to wait for before handing out more records, else undefined:
+   * - during a rebalance, its end (the records fetched may no longer be this member's);
+   * - while a commit is in flight and another `commitEvery` records have been acknowledged since
+   *   it started, that commit. This bounds what a crash re-delivers at about two commit batches,
+   *   however slow the broker is to commit.
    */
   get held(): Promise<void> | undefined {
+    if (this.rebalancing !== undefined) return this.rebalancing.promise
     return this.committing !== undefined && this.sinceCommit >= this.commitEvery ? this.committing : undefined
   }
 
@@ -284,6 +327,8 @@ export class KafkaReader<V, K> {
     this.sinceCommit = 0
     const todo: [PartitionRun, bigint][] = []
     for (const r of this.runs.values()) if (r.dirty && r.ready !== undefined) todo.push([r, r.ready])
+    for (const r of this.parting) if (r.dirty && r.ready !== undefined) todo.push([r, r.ready])
+    this.parting = []
     if (todo.length === 0) return Promise.resolve()
     const offsets = todo.map(([r, offset]) => ({
       topic: r.topic,
@@ -326,6 +371,7 @@ export class KafkaReader<V, K> {
    */
   close(drainMs: number): Promise<void> {
     this.closing ??= (async () => {
+      this.endRebalance()
       this.poke()
       await this.opening?.catch(() => undefined)
       if (drainMs > 0 && this.outstanding > 0) {

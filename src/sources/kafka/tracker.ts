@@ -4,8 +4,8 @@
  */
 
 /**
- * The records of one partition handed out in one run (a run restarts when the client seeks the
- * partition back, after a rebalance). Offsets can skip (compaction, transaction markers), so
+ * The records of one partition handed out in one run (from when this member got the partition,
+ * until it loses it or the client seeks back before the run's first offset). Offsets can skip (compaction, transaction markers), so
  * "contiguous" is in delivery order: the commit point moves past a record only when it and every
  * record delivered before it are acknowledged.
  */
@@ -18,6 +18,8 @@ export class PartitionRun {
   committed: bigint | undefined = undefined
   /** the leader epoch of the latest record, sent with the commit */
   leaderEpoch = -1
+  /** the first delivered offset */
+  first = -1n
   /** the last delivered offset */
   last = -1n
   /** records handed out and not yet acknowledged */
@@ -40,6 +42,7 @@ export class PartitionRun {
     this.offsets.push(offset)
     this.acked.push(false)
     this.outstanding++
+    if (this.offsets.length === 1 && this.base === 0) this.first = offset
     this.last = offset
     this.leaderEpoch = leaderEpoch
     return this.base + this.offsets.length - 1
