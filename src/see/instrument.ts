@@ -312,7 +312,8 @@ function standIn(flow: Flow<unknown>, c: Counter): void {
 /**
  * Steps that give out exactly one element for each one they take in. No counting step is put
  * behind them: what the next step takes in is what they took in. (Every step put between two
- * fused steps costs: in W1, a counting step behind each of three steps doubled the time.)
+ * fused steps costs: in W1, a counting step behind each of three steps doubled the time.) Nor
+ * behind a step with a `counting` variant (`filter`), which counts what it gives out itself.
  */
 const ONE_TO_ONE = /^(map|pluck|starmap|accumulate)\(|^(frequencies|signal|count)$/
 
@@ -321,11 +322,14 @@ const ONE_TO_ONE = /^(map|pluck|starmap|accumulate)\(|^(frequencies|signal|count
  * front of step i (the first step, and each step after one that may drop or batch elements);
  * `tail` when one sits behind the last step (it may drop or batch).
  */
-function plan(ops: readonly NamedOp[]): { layer: boolean[]; tail: boolean } {
-  const oneToOne = ops.map((o) => ONE_TO_ONE.test(o.name))
+function plan(ops: readonly NamedOp[]): { layer: boolean[]; tail: boolean; own: boolean[] } {
+  const own = ops.map((o) => o.counting !== undefined)
+  // a step whose count of what it gives out is known: one for one, or one that counts it itself
+  const known = ops.map((o, i) => ONE_TO_ONE.test(o.name) || (own[i] as boolean))
   return {
-    layer: ops.map((_, i) => i === 0 || !(oneToOne[i - 1] as boolean)),
-    tail: !(oneToOne[ops.length - 1] ?? true),
+    layer: ops.map((_, i) => i === 0 || !(known[i - 1] as boolean)),
+    tail: !(known[ops.length - 1] ?? true),
+    own,
   }
 }
 
@@ -336,10 +340,13 @@ function countOps(ops: readonly NamedOp[], counters: readonly Counter[], rootCou
   return ops.map((named, i): NamedOp => {
     const c = counters[i] as Counter
     const last = i === ops.length - 1
+    const counting = named.counting
     return {
       name: named.name,
       op: (down: Step<unknown>) => {
-        const step = named.op(last && tail ? new Tail(down, c) : down) as Step<unknown>
+        const step = (
+          counting !== undefined ? counting(down, c) : named.op(last && tail ? new Tail(down, c) : down)
+        ) as Step<unknown>
         return layer[i] === true ? new (i === 0 ? Counted : CountedInner)(step, c) : step
       },
     }
@@ -506,17 +513,21 @@ export function instrument(pipeline: Pipeline | readonly Pipeline[], options: In
     const in_ = new Map<Site, number>()
     const out = new Map<Site, number>()
     const busy = new Map<Site, number>()
-    for (const { steps, layer, tail } of flowSteps) {
+    for (const { steps, layer, tail, own } of flowSteps) {
       const cs = steps.map((s) => counters.get(s) as Counter)
-      // what step i took in: its own count, or that of the step before it (which gives one for one)
+      // what step i took in: its own count, or what the step before it gave out (it counted that
+      // itself, or it gives one for one)
       const ins: number[] = []
-      cs.forEach((c, i) => ins.push(layer[i] === true ? inOf(c) : (ins[i - 1] ?? 0)))
+      cs.forEach((c, i) =>
+        ins.push(layer[i] === true ? inOf(c) : own[i - 1] === true ? (cs[i - 1] as Counter).out : (ins[i - 1] ?? 0)),
+      )
       // time from a counting step down to the end of the run (sampled, scaled up)
       const est = cs.map((c, i) => (layer[i] === true && c.sampled > 0 ? (c.incl * inOf(c)) / c.sampled : undefined))
       steps.forEach((s, i) => {
         const c = cs[i] as Counter
         in_.set(s, ins[i] as number)
-        const next = i + 1 < steps.length ? ins[i + 1] : tail ? c.out : ins[i]
+        const next =
+          own[i] === true || (i + 1 === steps.length && tail) ? c.out : i + 1 < steps.length ? ins[i + 1] : ins[i]
         out.set(s, next as number)
         // a step with a counting step in front gets the time down to the next counting step
         let busyMs = 0

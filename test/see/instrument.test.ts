@@ -38,6 +38,30 @@ test('fused steps: every step counts what it takes in and gives out', async () =
   })
 })
 
+test('filters count what they let through: first in the run, in a row, with an async predicate', async () => {
+  const isEven = async (x: number): Promise<boolean> => {
+    await Promise.resolve()
+    return x % 2 === 0
+  }
+  const notFour = (x: number): boolean => x !== 4
+  const stream = pipe(
+    Array.from({ length: 24 }, (_, i) => i),
+    filter(isEven),
+    filter(notFour),
+    filter(isBig),
+    map(double),
+  )
+  const seen = instrument(stream)
+  assert.deepEqual(await pipe(stream, toArray()), [24, 28, 32, 36, 40, 44])
+  assert.deepEqual(byName(seen.snapshot()), {
+    array: { in: 0, out: 24, waiting: 0, inFlight: 0 },
+    'filter(isEven)': { in: 24, out: 12, waiting: 0, inFlight: 0 },
+    'filter(notFour)': { in: 12, out: 11, waiting: 0, inFlight: 0 },
+    'filter(isBig)': { in: 11, out: 6, waiting: 0, inFlight: 0 },
+    'map(double)': { in: 6, out: 6, waiting: 0, inFlight: 0 },
+  })
+})
+
 test('the same counts with for await as with a sink', async () => {
   const stream = pipe([1, 2, 3, 4], map(double), filter(isBig))
   const seen = instrument(stream)
