@@ -1,5 +1,5 @@
 import type { Stage } from '../pipe/types.js'
-import { fuse, isPromiseLike } from '../pipe/flow.js'
+import { fuse, isPromiseLike, type CountingOp } from '../pipe/flow.js'
 import { checkFunction } from '../internal/check.js'
 
 /**
@@ -16,36 +16,34 @@ export function filter<A, B extends A>(pred: (x: A) => x is B): Stage<A, B>
 export function filter<A>(pred: (x: A) => boolean | PromiseLike<boolean>): Stage<A, A>
 export function filter<A>(pred: (x: A) => boolean | PromiseLike<boolean>): Stage<A, A> {
   checkFunction('filter', 'pred', pred)
-  return fuse<A, A>(
-    `filter(${pred.name || 'fn'})`,
-    (down) => ({
-      push(x) {
-        const ok = pred(x)
-        if (ok === true) return down.push(x)
-        if (isPromiseLike(ok)) return ok.then((v) => (v ? down.push(x) : undefined))
-        return ok ? down.push(x) : undefined
-      },
-      end: () => down.end(),
-    }),
-    // for instrument(): counts what it lets through, so no counting step sits behind it
-    (down, c) => ({
-      push(x) {
-        const ok = pred(x)
-        if (ok === true) {
-          c.out++
-          return down.push(x)
-        }
-        if (isPromiseLike(ok))
-          return ok.then((v) => {
-            if (!v) return undefined
-            c.out++
-            return down.push(x)
-          })
-        if (!ok) return undefined
+  const op: CountingOp<A, A> = (down) => ({
+    push(x) {
+      const ok = pred(x)
+      if (ok === true) return down.push(x)
+      if (isPromiseLike(ok)) return ok.then((v) => (v ? down.push(x) : undefined))
+      return ok ? down.push(x) : undefined
+    },
+    end: () => down.end(),
+  })
+  // for instrument(): counts what it lets through, so no counting step sits behind it
+  op.counting = (down, c) => ({
+    push(x) {
+      const ok = pred(x)
+      if (ok === true) {
         c.out++
         return down.push(x)
-      },
-      end: () => down.end(),
-    }),
-  )
+      }
+      if (isPromiseLike(ok))
+        return ok.then((v) => {
+          if (!v) return undefined
+          c.out++
+          return down.push(x)
+        })
+      if (!ok) return undefined
+      c.out++
+      return down.push(x)
+    },
+    end: () => down.end(),
+  })
+  return fuse<A, A>(`filter(${pred.name || 'fn'})`, op)
 }

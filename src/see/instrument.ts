@@ -6,6 +6,7 @@ import {
   isPromiseLike,
   isSyncOnly,
   type NamedOp,
+  type CountingOp,
   type PushResult,
   type Step,
 } from '../pipe/flow.js'
@@ -323,7 +324,7 @@ const ONE_TO_ONE = /^(map|pluck|starmap|accumulate)\(|^(frequencies|signal|count
  * `tail` when one sits behind the last step (it may drop or batch).
  */
 function plan(ops: readonly NamedOp[]): { layer: boolean[]; tail: boolean; own: boolean[] } {
-  const own = ops.map((o) => o.counting !== undefined)
+  const own = ops.map((o) => (o.op as CountingOp<unknown, unknown>).counting !== undefined)
   // a step whose count of what it gives out is known: one for one, or one that counts it itself
   const known = ops.map((o, i) => ONE_TO_ONE.test(o.name) || (own[i] as boolean))
   return {
@@ -340,13 +341,12 @@ function countOps(ops: readonly NamedOp[], counters: readonly Counter[], rootCou
   return ops.map((named, i): NamedOp => {
     const c = counters[i] as Counter
     const last = i === ops.length - 1
-    const counting = named.counting
+    const counting = (named.op as CountingOp<unknown, unknown>).counting
     return {
       name: named.name,
       op: (down: Step<unknown>) => {
-        const step = (
+        const step: Step<unknown> =
           counting !== undefined ? counting(down, c) : named.op(last && tail ? new Tail(down, c) : down)
-        ) as Step<unknown>
         return layer[i] === true ? new (i === 0 ? Counted : CountedInner)(step, c) : step
       },
     }
