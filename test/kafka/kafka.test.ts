@@ -521,7 +521,9 @@ describe('crash tests (20,000 records, 3 partitions, a file sink with fsync)', (
     for (const p of ownedByA) assert.ok(tookOver.has(p) || readLines(fileB).some((l) => l.partition === p))
     const dups = checkAll([...readLines(file), ...readLines(fileB)], N)
     t.diagnostic(`two members: A wrote ${String(atKill)} before SIGKILL, lost 0, duplicates ${String(dups)}`)
-    assert.ok(dups <= 2 * bound, `${String(dups)} duplicates`)
+    // A's commits land (a rebalance no longer lets it hand out what it had fetched of partitions it
+    // lost), so what B repeats is what A wrote after its last commit: the same bound as one member
+    assert.ok(dups <= bound, `${String(dups)} duplicates > ${String(bound)}`)
     await assertCommitted(b, topic, groupId)
   })
 })
