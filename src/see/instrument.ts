@@ -526,8 +526,8 @@ export function instrument(pipeline: Pipeline | readonly Pipeline[], options: In
       steps.forEach((s, i) => {
         const c = cs[i] as Counter
         in_.set(s, ins[i] as number)
-        const next =
-          own[i] === true || (i + 1 === steps.length && tail) ? c.out : i + 1 < steps.length ? ins[i + 1] : ins[i]
+        // what it gave out: what the next step took, else (the last step) its own count or what it took
+        const next = i + 1 < steps.length ? ins[i + 1] : tail || own[i] === true ? c.out : ins[i]
         out.set(s, next as number)
         // a step with a counting step in front gets the time down to the next counting step
         let busyMs = 0

@@ -49,8 +49,8 @@ export class KafkaReader<V, K> {
   private consumer: Consumer<Buffer, Buffer, string> | undefined
   private stream: MessagesStream<Buffer, Buffer, string, Buffer> | undefined
   private readonly runs = new Map<string, PartitionRun>()
-  /** partitions revoked at a rebalance: what the stream had fetched of them before is dropped */
-  private readonly revoked = new Set<string>()
+  /** the partitions of the last assignment (undefined before it): records of others are dropped */
+  private owned: Set<string> | undefined
   /** runs of revoked partitions whose acknowledged offset the next commit still sends */
   private parting: PartitionRun[] = []
   private sinceCommit = 0
@@ -177,17 +177,19 @@ export class KafkaReader<V, K> {
 
   private onJoin(p: { assignments?: GroupAssignment[] }): void {
     this.endRebalance()
-    const owned = new Set<string>()
-    for (const a of p.assignments ?? []) for (const part of a.partitions) owned.add(keyOf(a.topic, part))
-    for (const k of owned) this.revoked.delete(k)
-    for (const [k, run] of this.runs)
-      if (!owned.has(k)) {
-        // its acks no longer commit; what is acknowledged now goes with the next commit
-        run.active = false
-        if (run.dirty) this.parting.push(run)
-        this.runs.delete(k)
-        this.revoked.add(k)
-      }
+    // a join that does not say the assignment (the client's KIP-848 protocol) changes no ownership
+    if (p.assignments !== undefined) {
+      const owned = new Set<string>()
+      for (const a of p.assignments) for (const part of a.partitions) owned.add(keyOf(a.topic, part))
+      this.owned = owned
+      for (const [k, run] of this.runs)
+        if (!owned.has(k)) {
+          // its acks no longer commit; what is acknowledged now goes with the next commit
+          run.active = false
+          if (run.dirty) this.parting.push(run)
+          this.runs.delete(k)
+        }
+    }
     void this.commit()
   }
 
@@ -236,14 +238,17 @@ export class KafkaReader<V, K> {
     }
     if (run === undefined || m.offset <= run.last) {
       const key = keyOf(m.topic, m.partition)
-      // fetched before a rebalance took its partition away: the new owner reads it from the
-      // committed offset, so it is dropped here (neither handed out nor acknowledged)
-      if (run === undefined && this.revoked.size > 0 && this.revoked.has(key)) return undefined
-      // after a rebalance the client reads a partition it keeps again from the committed offset:
-      // what this run already handed out is not handed out twice
-      if (run !== undefined && m.offset >= run.first) return undefined
-      // a seek back past the run's start: a new run (the old run's acks no longer count)
-      if (run !== undefined) run.active = false
+      if (run === undefined) {
+        // fetched before a rebalance took its partition away: the new owner reads it from the
+        // committed offset, so it is dropped here (neither handed out nor acknowledged)
+        if (this.owned !== undefined && !this.owned.has(key)) return undefined
+      } else {
+        // after a rebalance the client reads a partition it keeps again from the committed
+        // offset: what this run already handed out is not handed out twice
+        if (m.offset >= run.first) return undefined
+        // a seek back past the run's start: a new run (the old run's acks no longer count)
+        run.active = false
+      }
       run = new PartitionRun(m.topic, m.partition)
       this.runs.set(key, run)
     }

@@ -5,9 +5,9 @@
 
 /**
  * The records of one partition handed out in one run (from when this member got the partition,
- * until it loses it or the client seeks back before the run's first offset). Offsets can skip (compaction, transaction markers), so
- * "contiguous" is in delivery order: the commit point moves past a record only when it and every
- * record delivered before it are acknowledged.
+ * until it loses it or the client seeks back before the run's first offset). Offsets can skip
+ * (compaction, transaction markers), so "contiguous" is in delivery order: the commit point moves
+ * past a record only when it and every record delivered before it are acknowledged.
  */
 export class PartitionRun {
   readonly topic: string
