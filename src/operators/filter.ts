@@ -1,5 +1,5 @@
 import type { Stage } from '../pipe/types.js'
-import { fuse, isPromiseLike, type CountingOp } from '../pipe/flow.js'
+import { fuse, isPromiseLike, type CountingOp, type PushResult } from '../pipe/flow.js'
 import { checkFunction } from '../internal/check.js'
 
 /**
@@ -26,13 +26,9 @@ export function filter<A>(pred: (x: A) => boolean | PromiseLike<boolean>): Stage
     end: () => down.end(),
   })
   // for instrument(): counts what it lets through, so no counting step sits behind it
-  op.counting = (down, c) => ({
-    push(x) {
-      const ok = pred(x)
-      if (ok === true) {
-        c.out++
-        return down.push(x)
-      }
+  op.counting = (down, c) => {
+    // the rare cases apart, so that the common one stays small enough for V8 to inline it whole
+    const other = (x: A, ok: unknown): PushResult => {
       if (isPromiseLike(ok))
         return ok.then((v) => {
           if (!v) return undefined
@@ -42,8 +38,18 @@ export function filter<A>(pred: (x: A) => boolean | PromiseLike<boolean>): Stage
       if (!ok) return undefined
       c.out++
       return down.push(x)
-    },
-    end: () => down.end(),
-  })
+    }
+    return {
+      push(x) {
+        const ok = pred(x)
+        if (ok === true) {
+          c.out++
+          return down.push(x)
+        }
+        return ok === false ? undefined : other(x, ok)
+      },
+      end: () => down.end(),
+    }
+  }
   return fuse<A, A>(`filter(${pred.name || 'fn'})`, op)
 }
