@@ -3,10 +3,9 @@
 // with no forced GC in between, the plain and the instrumented pipeline alternating in one process,
 // medians reported (issue 6: under 10 %).
 //
-// The W1 table of `npm run bench` also has an instrumented row, but that harness forces a full GC
-// before every run. V8 then drops the optimized code that inlined the closures of the previous run's
-// steps (they died), so every run starts partly cold, and the instrumented run, with more code to
-// warm up, pays more for it (1.3 to 1.5 times there). This script gives the steady state.
+// The W1 table of `npm run bench -- W1` also has an instrumented row; that harness forces a full GC
+// before every run, so V8 drops the optimized code that inlined the previous run's steps (they died)
+// and every run starts partly cold. This script gives the steady state.
 //
 // Standalone, not a section of `npm run bench`:
 //   node --import tsx bench/instrument.bench.ts
