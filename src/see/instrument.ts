@@ -272,10 +272,7 @@ async function countArray(arr: readonly unknown[], head: Step<unknown>, c: Count
       t = now()
     }
     counted = stopAt(c, t, i, counted)
-    t = now()
-    const r = head.end()
-    if (r !== undefined && r !== DONE) await r
-    c.incl += now() - t
+    await endRun(head, c)
   } finally {
     if (i !== counted) stopAt(c, t, i, counted)
   }
@@ -298,13 +295,18 @@ async function countIterable(root: Iterable<unknown>, head: Step<unknown>, c: Co
       }
     }
     counted = stopAt(c, t, i, counted)
-    t = now()
-    const r = head.end()
-    if (r !== undefined && r !== DONE) await r
-    c.incl += now() - t
+    await endRun(head, c)
   } finally {
     if (i !== counted) stopAt(c, t, i, counted)
   }
+}
+
+/** End the steps of a run, adding the time it takes. */
+async function endRun(head: Step<unknown>, c: Counter): Promise<void> {
+  const t = now()
+  const r = head.end()
+  if (r !== undefined && r !== DONE) await r
+  c.incl += now() - t
 }
 
 /** What a counting loop's steps took since `counted`, and the time since `t`; returns the new `counted`. */
