@@ -109,6 +109,9 @@ function workloadTable(d: Done): string[] {
   return lines
 }
 
+/** `instrument()` may cost W1 less than this factor (issue 6). */
+const INSTRUMENT_TARGET = 1.1
+
 function summaryTable(done: Done[]): string[] {
   const lines = [
     '| workload | streamz-ts ms | fused ms | sync ms | streamz-ts / fused | target | status | ratio of the fastest runs |',
@@ -127,6 +130,16 @@ function summaryTable(done: Done[]): string[] {
     )
   }
   return lines
+}
+
+/** The cost of `instrument()` (issue 6): W1 instrumented against W1 plain, medians of the same run. */
+function instrumentOverhead(done: Done[]): string | undefined {
+  const w1 = done.find((d) => d.w.id === 'W1')
+  const plain = w1?.rows.find((r) => r.name === 'streamz-ts')
+  const seen = w1?.rows.find((r) => r.name === 'streamz-ts instrumented')
+  if (plain?.ms === undefined || seen?.ms === undefined) return undefined
+  const q = seen.ms / plain.ms
+  return `Instrumentation overhead (streamz-ts/see \`instrument()\`): W1 instrumented / W1 plain = ${q.toFixed(3)} (medians; target < ${String(INSTRUMENT_TARGET)}: ${status(q < INSTRUMENT_TARGET)}).`
 }
 
 function memoryTable(rows: MemOutcome[]): string[] {
@@ -201,6 +214,11 @@ async function main(): Promise<void> {
 
   const out: string[] = []
   if (done.length > 0) out.push('## Summary: streamz-ts against the fused floor', '', ...summaryTable(done), '')
+  const overhead = instrumentOverhead(done)
+  if (overhead !== undefined) {
+    log(`\n${overhead}`)
+    out.push(overhead, '')
+  }
   for (const d of done) out.push(...workloadTable(d), '')
   if (mem.length > 0) out.push('## Memory: streamz-ts on W1 and W3', '', ...memoryTable(mem), '')
   if (tee !== undefined) {
